@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// LinAlg, Constrained and the programs build without swift-syntax: a release build of
+// swift-syntax takes about 8 minutes on a 2-core machine, and a numeric library must not
+// impose that on every user. The macro target will arrive as an opt-in product.
+let package = Package(
+    name: "Constrained",
+    products: [
+        .library(name: "LinAlg", targets: ["LinAlg"]),
+        .library(name: "Constrained", targets: ["Constrained"]),
+        .executable(name: "constrained-bench", targets: ["ConstrainedBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLAPACK",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "LinAlg",
+            dependencies: [
+                "CLAPACK",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        .target(name: "Constrained", dependencies: ["LinAlg"]),
+        .executableTarget(
+            name: "ConstrainedBenchmarks",
+            dependencies: [
+                "Constrained",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LinAlgTests",
+            dependencies: ["LinAlg"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "ConstrainedTests", dependencies: ["Constrained"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

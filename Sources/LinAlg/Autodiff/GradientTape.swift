@@ -1,0 +1,177 @@
+import Synchronization
+
+/// Records the operations of a computation so that gradients can be taken in reverse mode.
+///
+/// While a tape records (inside ``record(_:)``), every operation whose inputs take part in
+/// differentiation appends a pullback closure to the graph. ``gradient(of:wrt:)`` then runs
+/// the pullbacks from the target back to the inputs, newest first, accumulating each input's
+/// cotangent once.
+///
+/// ```swift
+/// let tape = GradientTape()
+/// let x = tape.watch(Tensor<Double>([1, 2, 3]))
+/// let y = tape.record { (x * x).sum() }
+/// let dx = try tape.gradient(of: y, wrt: x)   // [2, 4, 6]
+/// ```
+///
+/// **Scoping.** The recording tape is a task-local value: it is seen by code that runs
+/// synchronously inside `record`, not by other threads or detached tasks, which record on
+/// their own tapes. Tapes nest: an inner tape's operations are ordinary graph nodes, so an
+/// outer tape's gradient flows through them. ``withoutRecording(_:)`` suspends all recording
+/// in its body.
+///
+/// **Memory.** Unless ``isPersistent``, taking the gradient consumes the tape: the pullbacks
+/// it recorded, and the tensors they captured, are released, and a second gradient throws.
+/// Only the pullbacks recorded by this tape are released; an enclosing tape's stay.
+///
+/// **Order.** Pullbacks run with recording off: gradients are not themselves differentiable
+/// (no higher-order derivatives).
+public final class GradientTape: @unchecked Sendable {
+    /// An identity unique within the process; the caching layer keys cached values on it.
+    public let id: UInt64
+    /// Whether the tape keeps its graph after a gradient, so several gradients can be taken.
+    public let isPersistent: Bool
+
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var isConsumed = false
+    }
+
+    /// The tape recording in the current task (or thread), if any.
+    @TaskLocal public static var current: GradientTape?
+
+    private static let counter = Atomic<UInt64>(0)
+
+    /// Creates a tape; a persistent one allows several gradients from one recording.
+    public init(persistent: Bool = false) {
+        self.id = Self.counter.wrappingAdd(1, ordering: .relaxed).newValue
+        self.isPersistent = persistent
+    }
+
+    /// Whether a non-persistent tape has already given its gradient (its graph is released).
+    public var isConsumed: Bool { state.withLock { $0.isConsumed } }
+
+    /// Runs `body` with this tape recording.
+    public func record<R>(_ body: () throws -> R) rethrows -> R {
+        try GradientTape.$current.withValue(self) { try body() }
+    }
+
+    /// Returns `x` marked as an input this tape differentiates with respect to.
+    ///
+    /// The result shares `x`'s storage (no copy) and carries a fresh leaf node: each call
+    /// makes an independent input.
+    public func watch<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        Tensor(storage: x.storage, shape: x.shape,
+               node: TapeNode(tapeID: id, shape: x.shape, operation: "watch", parents: [], pullback: nil))
+    }
+
+    /// The gradient of a one-element `target` with respect to each of `inputs`.
+    ///
+    /// An input that `target` does not depend on gets zeros of its shape.
+    ///
+    /// - Throws: ``GradientError`` when `target` has more than one element, or this
+    ///   non-persistent tape was already consumed.
+    public func gradient<Scalar>(of target: Tensor<Scalar>, wrt inputs: [Tensor<Scalar>]) throws -> [Tensor<Scalar>] {
+        guard target.scalarCount == 1 else {
+            throw GradientError.nonScalarTarget(shape: target.shape)
+        }
+        try state.withLock { s in
+            if s.isConsumed { throw GradientError.tapeConsumed(tapeID: id) }
+            if !isPersistent { s.isConsumed = true }
+        }
+        guard let root = target.node else {
+            return inputs.map { Tensor(shape: $0.shape, repeating: 0) }
+        }
+        let wanted = Set(inputs.compactMap { $0.node.map(ObjectIdentifier.init) })
+        let cotangents = backpropagate(from: root, seed: Tensor(shape: root.shape, repeating: 1), keeping: wanted)
+        return inputs.map { x in
+            if let node = x.node, let g = cotangents[ObjectIdentifier(node)] { return g }
+            return Tensor(shape: x.shape, repeating: 0)
+        }
+    }
+
+    /// The gradient of a one-element `target` with respect to `input`.
+    public func gradient<Scalar>(of target: Tensor<Scalar>, wrt input: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try gradient(of: target, wrt: [input])[0]
+    }
+
+    /// Runs every pullback reachable from `root`, newest first; returns the cotangents of the
+    /// nodes in `wanted`.
+    private func backpropagate<Scalar>(
+        from root: TapeNode<Scalar>, seed: Tensor<Scalar>, keeping wanted: Set<ObjectIdentifier>
+    ) -> [ObjectIdentifier: Tensor<Scalar>] {
+        // Collect the reachable graph.
+        var nodes: [TapeNode<Scalar>] = []
+        var seen: Set<ObjectIdentifier> = []
+        var stack = [root]
+        while let node = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(node)).inserted else { continue }
+            nodes.append(node)
+            for case let parent? in node.parents { stack.append(parent) }
+        }
+        // A node's order is larger than its parents': decreasing order is a reverse
+        // topological order.
+        nodes.sort { $0.order > $1.order }
+
+        var cotangents: [ObjectIdentifier: Tensor<Scalar>] = [ObjectIdentifier(root): seed]
+        withoutRecording {
+            for node in nodes {
+                let key = ObjectIdentifier(node)
+                guard let pullback = node.pullback else { continue }
+                guard let g = cotangents[key] else { continue }
+                if !wanted.contains(key) { cotangents[key] = nil }
+                let inputs = pullback(g)
+                for (parent, dx) in zip(node.parents, inputs) {
+                    guard let parent, let dx else { continue }
+                    precondition(dx.shape == parent.shape,
+                                 "pullback of \(node.operation) returned shape \(dx.shape) for an input of shape \(parent.shape)")
+                    let pkey = ObjectIdentifier(parent)
+                    if let existing = cotangents[pkey] {
+                        cotangents[pkey] = existing + dx
+                    } else {
+                        cotangents[pkey] = dx
+                    }
+                }
+            }
+        }
+        if !isPersistent {
+            // Release this tape's pullbacks, except those an enclosing tape still needs: a
+            // node that depends on a leaf another tape watches stays for that tape.
+            var foreign: Set<ObjectIdentifier> = []
+            for node in nodes.reversed() {
+                let isForeignLeaf = node.pullback == nil && node.parents.isEmpty && node.tapeID != id
+                if isForeignLeaf || node.parents.contains(where: { $0.map { foreign.contains(ObjectIdentifier($0)) } ?? false }) {
+                    foreign.insert(ObjectIdentifier(node))
+                }
+            }
+            for node in nodes where node.tapeID == id && !foreign.contains(ObjectIdentifier(node)) {
+                node.pullback = nil
+                node.parents = []
+            }
+        }
+        return cotangents
+    }
+}
+
+/// Runs `body` with no tape recording: values it computes have no gradient path.
+public func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
+    try GradientTape.$current.withValue(nil) { try body() }
+}
+
+/// An error taking a gradient.
+public enum GradientError: Error, CustomStringConvertible, Equatable {
+    /// The target of a gradient must have exactly one element.
+    case nonScalarTarget(shape: [Int])
+    /// A non-persistent tape gives one gradient; it was already taken.
+    case tapeConsumed(tapeID: UInt64)
+
+    public var description: String {
+        switch self {
+        case .nonScalarTarget(let shape):
+            return "gradient(of:wrt:): the target must have one element, but has shape \(shape); reduce it first (e.g. .sum())"
+        case .tapeConsumed(let id):
+            return "gradient(of:wrt:): tape \(id) is not persistent and its gradient was already taken; create it with GradientTape(persistent: true) to take several"
+        }
+    }
+}

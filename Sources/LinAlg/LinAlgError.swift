@@ -1,0 +1,50 @@
+/// A data-dependent failure of a linear-algebra operation.
+///
+/// The description names the operation, the shape of its input and the cause, e.g.
+/// `cholesky: matrix of shape [3, 3] is not positive definite (leading minor 2 is not positive)`.
+public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Why the operation failed.
+    public enum Cause: Equatable, Sendable {
+        /// The matrix is singular: a zero pivot at the given (1-based) position.
+        case singular(pivot: Int)
+        /// The matrix is not positive definite: the leading minor of this order is not positive.
+        case notPositiveDefinite(minor: Int)
+        /// An iterative algorithm did not converge.
+        case noConvergence(detail: String)
+        /// The input holds NaN or infinity.
+        case nonFinite
+        /// LAPACK reported an illegal argument or an error not covered above.
+        case lapack(routine: String, info: Int)
+    }
+
+    /// The operation that failed, e.g. `"solve"`.
+    public let operation: String
+    /// The shape of the input that caused the failure.
+    public let shape: [Int]
+    /// The cause.
+    public let cause: Cause
+
+    /// Creates an error for `operation` on an input of `shape`.
+    public init(operation: String, shape: [Int], cause: Cause) {
+        self.operation = operation
+        self.shape = shape
+        self.cause = cause
+    }
+
+    public var description: String {
+        let what: String
+        switch cause {
+        case .singular(let pivot):
+            what = "is singular (U[\(pivot), \(pivot)] is exactly zero in the LU factorisation)"
+        case .notPositiveDefinite(let minor):
+            what = "is not positive definite (the leading minor of order \(minor) is not positive)"
+        case .noConvergence(let detail):
+            what = "did not converge (\(detail))"
+        case .nonFinite:
+            what = "contains NaN or infinity"
+        case .lapack(let routine, let info):
+            what = "made LAPACK's \(routine) fail with info = \(info)"
+        }
+        return "\(operation): matrix of shape \(shape) \(what)"
+    }
+}

@@ -1,0 +1,116 @@
+import CLAPACK
+
+// BLAS and LAPACK entry points for `Double`: thin forwards to CBLAS `cblas_d*` and
+// LAPACKE `LAPACKE_d*` in column-major layout. Generated from the same template as
+// `Float+LAPACK.swift` / `Double+LAPACK.swift`; keep the two in step.
+
+extension Double: TensorScalar {
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(CblasRowMajor, transpose(transA), transpose(transB),
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+    }
+
+    public static func gemv(
+        trans: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        x: UnsafePointer<Double>, incx: Int, beta: Double, y: UnsafeMutablePointer<Double>, incy: Int
+    ) {
+        cblas_dgemv(CblasRowMajor, transpose(trans), Int32(m), Int32(n), alpha, a, Int32(lda),
+                    x, Int32(incx), beta, y, Int32(incy))
+    }
+
+    public static func trsm(
+        left: Bool, upper: Bool, transA: Bool, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int
+    ) {
+        cblas_dtrsm(CblasRowMajor, left ? CblasLeft : CblasRight, upper ? CblasUpper : CblasLower,
+                    transpose(transA), unitDiagonal ? CblasUnit : CblasNonUnit,
+                    Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+    }
+
+    public static func axpy(n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        cblas_daxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+
+    public static func getrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                             ipiv: UnsafeMutablePointer<Int32>) -> Int32 {
+        LAPACKE_dgetrf(columnMajor, m, n, a, lda, ipiv)
+    }
+
+    public static func getrs(trans: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Double>, lda: Int32,
+                             ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Double>, ldb: Int32) -> Int32 {
+        LAPACKE_dgetrs(columnMajor, cchar(trans), n, nrhs, a, lda, ipiv, b, ldb)
+    }
+
+    public static func getri(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                             ipiv: UnsafePointer<Int32>) -> Int32 {
+        LAPACKE_dgetri(columnMajor, n, a, lda, ipiv)
+    }
+
+    public static func gesv(n: Int32, nrhs: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                            ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Double>,
+                            ldb: Int32) -> Int32 {
+        LAPACKE_dgesv(columnMajor, n, nrhs, a, lda, ipiv, b, ldb)
+    }
+
+    public static func gecon(norm: UInt8, n: Int32, a: UnsafePointer<Double>, lda: Int32, anorm: Double,
+                             rcond: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dgecon(columnMajor, cchar(norm), n, a, lda, anorm, rcond)
+    }
+
+    public static func geqrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                             tau: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dgeqrf(columnMajor, m, n, a, lda, tau)
+    }
+
+    public static func orgqr(m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                             tau: UnsafePointer<Double>) -> Int32 {
+        LAPACKE_dorgqr(columnMajor, m, n, k, a, lda, tau)
+    }
+
+    public static func ormqr(side: UInt8, trans: UInt8, m: Int32, n: Int32, k: Int32,
+                             a: UnsafePointer<Double>, lda: Int32, tau: UnsafePointer<Double>,
+                             c: UnsafeMutablePointer<Double>, ldc: Int32) -> Int32 {
+        LAPACKE_dormqr(columnMajor, cchar(side), cchar(trans), m, n, k, a, lda, tau, c, ldc)
+    }
+
+    public static func syevd(jobz: UInt8, uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Double>,
+                             lda: Int32, w: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dsyevd(columnMajor, cchar(jobz), cchar(uplo), n, a, lda, w)
+    }
+
+    public static func gesdd(jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                             s: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?, ldu: Int32,
+                             vt: UnsafeMutablePointer<Double>?, ldvt: Int32) -> Int32 {
+        LAPACKE_dgesdd(columnMajor, cchar(jobz), m, n, a, lda, s, u, ldu, vt, ldvt)
+    }
+
+    public static func potrf(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32) -> Int32 {
+        LAPACKE_dpotrf(columnMajor, cchar(uplo), n, a, lda)
+    }
+
+    public static func potrs(uplo: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Double>, lda: Int32,
+                             b: UnsafeMutablePointer<Double>, ldb: Int32) -> Int32 {
+        LAPACKE_dpotrs(columnMajor, cchar(uplo), n, nrhs, a, lda, b, ldb)
+    }
+
+    public static func trtrs(uplo: UInt8, trans: UInt8, diag: UInt8, n: Int32, nrhs: Int32,
+                             a: UnsafePointer<Double>, lda: Int32, b: UnsafeMutablePointer<Double>,
+                             ldb: Int32) -> Int32 {
+        LAPACKE_dtrtrs(columnMajor, cchar(uplo), cchar(trans), cchar(diag), n, nrhs, a, lda, b, ldb)
+    }
+
+    public static func trtri(uplo: UInt8, diag: UInt8, n: Int32, a: UnsafeMutablePointer<Double>,
+                             lda: Int32) -> Int32 {
+        LAPACKE_dtrtri(columnMajor, cchar(uplo), cchar(diag), n, a, lda)
+    }
+
+    public static func lange(norm: UInt8, m: Int32, n: Int32, a: UnsafePointer<Double>, lda: Int32) -> Double {
+        LAPACKE_dlange(columnMajor, cchar(norm), m, n, a, lda)
+    }
+}

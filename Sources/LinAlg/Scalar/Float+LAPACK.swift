@@ -1,0 +1,122 @@
+import CLAPACK
+
+// BLAS and LAPACK entry points for `Float`: thin forwards to CBLAS `cblas_s*` and
+// LAPACKE `LAPACKE_s*` in column-major layout. Generated from the same template as
+// `Float+LAPACK.swift` / `Double+LAPACK.swift`; keep the two in step.
+
+let columnMajor = Int32(LAPACK_COL_MAJOR)
+
+@inline(__always) func cchar(_ c: UInt8) -> CChar { CChar(bitPattern: c) }
+
+@inline(__always) func transpose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
+
+extension Float: TensorScalar {
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(CblasRowMajor, transpose(transA), transpose(transB),
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+    }
+
+    public static func gemv(
+        trans: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        x: UnsafePointer<Float>, incx: Int, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
+    ) {
+        cblas_sgemv(CblasRowMajor, transpose(trans), Int32(m), Int32(n), alpha, a, Int32(lda),
+                    x, Int32(incx), beta, y, Int32(incy))
+    }
+
+    public static func trsm(
+        left: Bool, upper: Bool, transA: Bool, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int
+    ) {
+        cblas_strsm(CblasRowMajor, left ? CblasLeft : CblasRight, upper ? CblasUpper : CblasLower,
+                    transpose(transA), unitDiagonal ? CblasUnit : CblasNonUnit,
+                    Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+    }
+
+    public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+
+    public static func getrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                             ipiv: UnsafeMutablePointer<Int32>) -> Int32 {
+        LAPACKE_sgetrf(columnMajor, m, n, a, lda, ipiv)
+    }
+
+    public static func getrs(trans: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Float>, lda: Int32,
+                             ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Float>, ldb: Int32) -> Int32 {
+        LAPACKE_sgetrs(columnMajor, cchar(trans), n, nrhs, a, lda, ipiv, b, ldb)
+    }
+
+    public static func getri(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                             ipiv: UnsafePointer<Int32>) -> Int32 {
+        LAPACKE_sgetri(columnMajor, n, a, lda, ipiv)
+    }
+
+    public static func gesv(n: Int32, nrhs: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                            ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Float>,
+                            ldb: Int32) -> Int32 {
+        LAPACKE_sgesv(columnMajor, n, nrhs, a, lda, ipiv, b, ldb)
+    }
+
+    public static func gecon(norm: UInt8, n: Int32, a: UnsafePointer<Float>, lda: Int32, anorm: Float,
+                             rcond: UnsafeMutablePointer<Float>) -> Int32 {
+        LAPACKE_sgecon(columnMajor, cchar(norm), n, a, lda, anorm, rcond)
+    }
+
+    public static func geqrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                             tau: UnsafeMutablePointer<Float>) -> Int32 {
+        LAPACKE_sgeqrf(columnMajor, m, n, a, lda, tau)
+    }
+
+    public static func orgqr(m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                             tau: UnsafePointer<Float>) -> Int32 {
+        LAPACKE_sorgqr(columnMajor, m, n, k, a, lda, tau)
+    }
+
+    public static func ormqr(side: UInt8, trans: UInt8, m: Int32, n: Int32, k: Int32,
+                             a: UnsafePointer<Float>, lda: Int32, tau: UnsafePointer<Float>,
+                             c: UnsafeMutablePointer<Float>, ldc: Int32) -> Int32 {
+        LAPACKE_sormqr(columnMajor, cchar(side), cchar(trans), m, n, k, a, lda, tau, c, ldc)
+    }
+
+    public static func syevd(jobz: UInt8, uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Float>,
+                             lda: Int32, w: UnsafeMutablePointer<Float>) -> Int32 {
+        LAPACKE_ssyevd(columnMajor, cchar(jobz), cchar(uplo), n, a, lda, w)
+    }
+
+    public static func gesdd(jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                             s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>?, ldu: Int32,
+                             vt: UnsafeMutablePointer<Float>?, ldvt: Int32) -> Int32 {
+        LAPACKE_sgesdd(columnMajor, cchar(jobz), m, n, a, lda, s, u, ldu, vt, ldvt)
+    }
+
+    public static func potrf(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32) -> Int32 {
+        LAPACKE_spotrf(columnMajor, cchar(uplo), n, a, lda)
+    }
+
+    public static func potrs(uplo: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Float>, lda: Int32,
+                             b: UnsafeMutablePointer<Float>, ldb: Int32) -> Int32 {
+        LAPACKE_spotrs(columnMajor, cchar(uplo), n, nrhs, a, lda, b, ldb)
+    }
+
+    public static func trtrs(uplo: UInt8, trans: UInt8, diag: UInt8, n: Int32, nrhs: Int32,
+                             a: UnsafePointer<Float>, lda: Int32, b: UnsafeMutablePointer<Float>,
+                             ldb: Int32) -> Int32 {
+        LAPACKE_strtrs(columnMajor, cchar(uplo), cchar(trans), cchar(diag), n, nrhs, a, lda, b, ldb)
+    }
+
+    public static func trtri(uplo: UInt8, diag: UInt8, n: Int32, a: UnsafeMutablePointer<Float>,
+                             lda: Int32) -> Int32 {
+        LAPACKE_strtri(columnMajor, cchar(uplo), cchar(diag), n, a, lda)
+    }
+
+    public static func lange(norm: UInt8, m: Int32, n: Int32, a: UnsafePointer<Float>, lda: Int32) -> Float {
+        LAPACKE_slange(columnMajor, cchar(norm), m, n, a, lda)
+    }
+}

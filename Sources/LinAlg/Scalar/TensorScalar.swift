@@ -1,0 +1,95 @@
+import RealModule
+
+/// A floating-point type a ``Tensor`` can hold: `Float` or `Double`.
+///
+/// The protocol refines swift-numerics' `Real` (for elementary functions such as
+/// `Scalar.exp(_:)`) and carries, as static requirements, the BLAS and LAPACK entry points
+/// for the type, so generic code calls `Scalar.gemm(...)` and gets `sgemm` or `dgemm`.
+///
+/// The LAPACK requirements mirror LAPACKE (`lapack_int` is `Int32`) and always use the
+/// column-major layout: a row-major `m × n` buffer is, to LAPACK, the column-major `n × m`
+/// transpose, and the callers in `Decompositions/` exploit that to avoid LAPACKE's transposing
+/// copies. Each returns LAPACK's `info` code.
+public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable
+where Magnitude == Self {
+    /// Machine epsilon as used in tolerances (`ulpOfOne`).
+    static var epsilon: Self { get }
+
+    // MARK: BLAS
+
+    /// `C ← alpha · op(A) · op(B) + beta · C`, row-major (CBLAS `?gemm`).
+    static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// `y ← alpha · op(A) · x + beta · y`, row-major (CBLAS `?gemv`).
+    static func gemv(
+        trans: Bool, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        x: UnsafePointer<Self>, incx: Int, beta: Self, y: UnsafeMutablePointer<Self>, incy: Int)
+
+    /// Solves `op(A) · X = alpha · B` (side left) or `X · op(A) = alpha · B` (side right) for
+    /// triangular `A`, overwriting `B`, row-major (CBLAS `?trsm`).
+    static func trsm(
+        left: Bool, upper: Bool, transA: Bool, unitDiagonal: Bool, m: Int, n: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
+
+    /// `y ← alpha · x + y` (BLAS `?axpy`).
+    static func axpy(n: Int, alpha: Self, x: UnsafePointer<Self>, y: UnsafeMutablePointer<Self>)
+
+    // MARK: LAPACK (column-major)
+
+    /// LU factorisation with partial pivoting (`?getrf`).
+    static func getrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                      ipiv: UnsafeMutablePointer<Int32>) -> Int32
+    /// Solves with an LU factorisation (`?getrs`), `trans` one of `N`, `T`.
+    static func getrs(trans: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Self>, lda: Int32,
+                      ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Self>, ldb: Int32) -> Int32
+    /// Inverse from an LU factorisation (`?getri`).
+    static func getri(n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                      ipiv: UnsafePointer<Int32>) -> Int32
+    /// Solves `A X = B` by LU with partial pivoting (`?gesv`).
+    static func gesv(n: Int32, nrhs: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                     ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Self>,
+                     ldb: Int32) -> Int32
+    /// Reciprocal condition number estimate from an LU factorisation (`?gecon`), `norm` `1` or `I`.
+    static func gecon(norm: UInt8, n: Int32, a: UnsafePointer<Self>, lda: Int32, anorm: Self,
+                      rcond: UnsafeMutablePointer<Self>) -> Int32
+    /// Householder QR factorisation (`?geqrf`).
+    static func geqrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                      tau: UnsafeMutablePointer<Self>) -> Int32
+    /// Forms the first `n` columns of the product of `k` Householder reflectors (`?orgqr`).
+    static func orgqr(m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                      tau: UnsafePointer<Self>) -> Int32
+    /// Multiplies by the orthogonal factor of a QR factorisation (`?ormqr`); `side` `L`/`R`,
+    /// `trans` `N`/`T`.
+    static func ormqr(side: UInt8, trans: UInt8, m: Int32, n: Int32, k: Int32,
+                      a: UnsafePointer<Self>, lda: Int32, tau: UnsafePointer<Self>,
+                      c: UnsafeMutablePointer<Self>, ldc: Int32) -> Int32
+    /// Symmetric eigendecomposition by divide and conquer (`?syevd`), `jobz` `N`/`V`, `uplo` `U`/`L`.
+    static func syevd(jobz: UInt8, uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>,
+                      lda: Int32, w: UnsafeMutablePointer<Self>) -> Int32
+    /// Singular value decomposition by divide and conquer (`?gesdd`), `jobz` `N`/`S`/`A`/`O`.
+    static func gesdd(jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                      s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>?, ldu: Int32,
+                      vt: UnsafeMutablePointer<Self>?, ldvt: Int32) -> Int32
+    /// Cholesky factorisation (`?potrf`), `uplo` `U`/`L`.
+    static func potrf(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32) -> Int32
+    /// Solves with a Cholesky factorisation (`?potrs`).
+    static func potrs(uplo: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Self>, lda: Int32,
+                      b: UnsafeMutablePointer<Self>, ldb: Int32) -> Int32
+    /// Solves a triangular system (`?trtrs`); `uplo` `U`/`L`, `trans` `N`/`T`, `diag` `N`/`U`.
+    static func trtrs(uplo: UInt8, trans: UInt8, diag: UInt8, n: Int32, nrhs: Int32,
+                      a: UnsafePointer<Self>, lda: Int32, b: UnsafeMutablePointer<Self>,
+                      ldb: Int32) -> Int32
+    /// Inverse of a triangular matrix (`?trtri`).
+    static func trtri(uplo: UInt8, diag: UInt8, n: Int32, a: UnsafeMutablePointer<Self>,
+                      lda: Int32) -> Int32
+    /// Matrix norm (`?lange`), `norm` one of `M`, `1`, `I`, `F`.
+    static func lange(norm: UInt8, m: Int32, n: Int32, a: UnsafePointer<Self>, lda: Int32) -> Self
+}
+
+extension TensorScalar {
+    @inlinable public static var epsilon: Self { ulpOfOne }
+}
