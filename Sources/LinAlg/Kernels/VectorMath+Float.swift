@@ -147,3 +147,51 @@ extension VectorMath {
         while i < n { y[i] = reciprocal ? 1 / x[i].squareRoot() : x[i].squareRoot(); i += 1 }
     }
 }
+
+extension VectorMath {
+    /// The largest (or smallest) of `count ≥ 1` contiguous scalars; NaN if any is NaN (see
+    /// the Double version).
+    @usableFromInline
+    static func extremum(_ p: UnsafePointer<Float>, count n: Int, smallest: Bool) -> Float {
+        var i = 0
+        var m = p[0]
+        var sawNaN = false
+        #if arch(x86_64)
+        if n >= 16 {
+            var m0 = _mm_set1_ps(p[0]), m1 = m0, m2 = m0, m3 = m0
+            var u0 = _mm_setzero_ps(), u1 = u0
+            if smallest {
+                while i + 16 <= n {
+                    let v0 = _mm_loadu_ps(p + i), v1 = _mm_loadu_ps(p + i + 4)
+                    let v2 = _mm_loadu_ps(p + i + 8), v3 = _mm_loadu_ps(p + i + 12)
+                    m0 = _mm_min_ps(v0, m0); m1 = _mm_min_ps(v1, m1); m2 = _mm_min_ps(v2, m2); m3 = _mm_min_ps(v3, m3)
+                    u0 = _mm_or_ps(u0, _mm_or_ps(_mm_cmpunord_ps(v0, v0), _mm_cmpunord_ps(v1, v1)))
+                    u1 = _mm_or_ps(u1, _mm_or_ps(_mm_cmpunord_ps(v2, v2), _mm_cmpunord_ps(v3, v3)))
+                    i += 16
+                }
+                m0 = _mm_min_ps(_mm_min_ps(m0, m1), _mm_min_ps(m2, m3))
+                for lane in 0..<4 where m0[lane] < m { m = m0[lane] }
+            } else {
+                while i + 16 <= n {
+                    let v0 = _mm_loadu_ps(p + i), v1 = _mm_loadu_ps(p + i + 4)
+                    let v2 = _mm_loadu_ps(p + i + 8), v3 = _mm_loadu_ps(p + i + 12)
+                    m0 = _mm_max_ps(v0, m0); m1 = _mm_max_ps(v1, m1); m2 = _mm_max_ps(v2, m2); m3 = _mm_max_ps(v3, m3)
+                    u0 = _mm_or_ps(u0, _mm_or_ps(_mm_cmpunord_ps(v0, v0), _mm_cmpunord_ps(v1, v1)))
+                    u1 = _mm_or_ps(u1, _mm_or_ps(_mm_cmpunord_ps(v2, v2), _mm_cmpunord_ps(v3, v3)))
+                    i += 16
+                }
+                m0 = _mm_max_ps(_mm_max_ps(m0, m1), _mm_max_ps(m2, m3))
+                for lane in 0..<4 where m0[lane] > m { m = m0[lane] }
+            }
+            sawNaN = _mm_movemask_ps(_mm_or_ps(u0, u1)) != 0
+        }
+        #endif
+        while i < n {
+            let v = p[i]
+            m = smallest ? (v < m ? v : m) : (v > m ? v : m)
+            sawNaN = sawNaN || v.isNaN
+            i += 1
+        }
+        return sawNaN ? .nan : m
+    }
+}
