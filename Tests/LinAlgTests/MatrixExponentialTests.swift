@@ -163,6 +163,20 @@ struct MatrixExponentialTests {
         #expect(abs(near[0, 0] / Float.exp(80) - 1) < 1e-5)
     }
 
+    /// When ‖A‖⁶ overflows, the degree cannot be chosen from the powers: A is first scaled by
+    /// its 1-norm. exp(−c I) for c = 1e60 (Double) or 1e7 (Float) underflows to exactly zero.
+    func hugeNormsScaleBeforeFormingPowers<S: TensorScalar>(_: S.Type, magnitude: S) throws {
+        let x = Tensor<S>.randomNormal([4, 4], seed: 9)
+        let a = (x - x.transposed() - Tensor<S>.eye(4) * 4) * magnitude
+        let result = try matrixExp(a)
+        #expect(result == Tensor<S>.zeros([4, 4]))
+    }
+
+    @Test func hugeNormsScaleBeforeFormingPowers() throws {
+        try hugeNormsScaleBeforeFormingPowers(Float.self, magnitude: 1e7)
+        try hugeNormsScaleBeforeFormingPowers(Double.self, magnitude: 1e60)
+    }
+
     @Test func recordingDoesNotChangeTheValue() throws {
         let a = Tensor<Double>.randomNormal([3, 5, 5], seed: 8) * 3
         let plain = try matrixExp(a)
