@@ -88,6 +88,20 @@ struct ShapeOpsTests {
         #expect(x.permuted(-1, 0, 1).shape == [4, 2, 3])
     }
 
+    @Test(arguments: [[1, 1], [3, 5], [4, 4], [37, 70], [33, 32], [2, 65, 7]])
+    func transposeMatchesTheDefinitionForAnySize(shape: [Int]) {
+        let x = Tensor<Float>.randomNormal(shape, seed: 7)
+        let t = x.transposed()
+        let m = shape[shape.count - 2], n = shape[shape.count - 1], batch = x.scalarCount / (m * n)
+        let a = x.scalars, b = t.scalars
+        var mismatches = 0
+        for k in 0..<batch { for i in 0..<m { for j in 0..<n where b[k * m * n + j * m + i] != a[k * m * n + i * n + j] {
+            mismatches += 1
+        } } }
+        #expect(t.shape == Array(shape.dropLast(2)) + [n, m])
+        #expect(mismatches == 0)
+    }
+
     @Test func shapeOpGradientsMatchFiniteDifferences() throws {
         let x = Tensor<Double>.randomNormal([3, 4, 5], seed: 41)
         let ops: [(String, (Tensor<Double>) -> Tensor<Double>)] = [
