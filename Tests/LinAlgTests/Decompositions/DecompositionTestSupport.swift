@@ -1,18 +1,6 @@
 import Testing
 @testable import LinAlg
 
-/// `max |a − b| / max |b|`: the norm-wise relative error the LAPACK error bounds speak of
-/// (a backward-stable algorithm bounds it, not the error of each tiny entry).
-func normwiseRelativeError<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
-    precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
-    var difference: S = 0, scale: S = 0
-    for (x, y) in zip(a.scalars, b.scalars) {
-        difference = max(difference, abs(x - y))
-        scale = max(scale, abs(y))
-    }
-    return scale == 0 ? difference : difference / scale
-}
-
 /// The agreement demanded of well-conditioned fixtures: 1e-12 in Double, 1e-4 in Float.
 func fixtureTolerance<S: TensorScalar>(_: S.Type) -> S { S.self == Double.self ? 1e-12 : 1e-4 }
 
