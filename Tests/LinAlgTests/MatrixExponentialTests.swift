@@ -1,19 +1,6 @@
 import Testing
 @testable import LinAlg
 
-/// `max |a − b| / max |b|`: the normwise relative error matrix functions are judged by
-/// (an elementwise measure would hold tiny entries of a large result to full relative accuracy,
-/// which no backward-stable algorithm promises).
-func normwiseRelativeError<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
-    precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
-    var difference: S = 0, size: S = 0
-    for (x, y) in zip(a.scalars, b.scalars) {
-        difference = max(difference, abs(x - y))
-        size = max(size, abs(y))
-    }
-    return size == 0 ? difference : difference / size
-}
-
 /// The tolerance of a fixture comparison: `base`, or ten times the forward error bound
 /// condition · u when the problem is ill-conditioned, or ten times SciPy's own error against
 /// the 60-digit reference where SciPy does worse than that (see Scripts/fixtures/matrix_exp.py).
