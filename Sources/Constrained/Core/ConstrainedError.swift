@@ -11,6 +11,8 @@ public enum ConstrainedError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     /// A tensor has a different scalar type than the model's tensor of that name.
     case scalarTypeMismatch(name: String, expected: String, found: String)
+    /// A checkpoint holds a tensor the model does not have (strict loading).
+    case unexpectedTensor(name: String)
     /// A checkpoint file is malformed.
     case invalidCheckpoint(String)
 
@@ -26,6 +28,8 @@ public enum ConstrainedError: Error, CustomStringConvertible, Equatable {
             return "tensor \"\(name)\" has shape \(found), but the model's has shape \(expected)"
         case .scalarTypeMismatch(let name, let expected, let found):
             return "tensor \"\(name)\" has scalar type \(found), but the model's is \(expected)"
+        case .unexpectedTensor(let name):
+            return "the checkpoint holds a tensor \"\(name)\" the model does not have (load with strict: false to ignore it)"
         case .invalidCheckpoint(let reason):
             return "invalid checkpoint: \(reason)"
         }
