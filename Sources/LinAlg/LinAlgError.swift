@@ -1,7 +1,9 @@
 /// A data-dependent failure of a linear-algebra operation.
 ///
 /// The description names the operation, the shape of its input and the cause, e.g.
-/// `cholesky: matrix of shape [3, 3] is not positive definite (leading minor 2 is not positive)`.
+/// `cholesky: matrix of shape [3, 3] is not positive definite (the leading minor of order 2 is
+/// not positive)`; for a batch it also names which matrix failed:
+/// `solve: matrix [1] of the batch of shape [4, 3, 3] is singular (...)`.
 public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Why the operation failed.
     public enum Cause: Equatable, Sendable {
@@ -23,12 +25,16 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
     public let shape: [Int]
     /// The cause.
     public let cause: Cause
+    /// For a batched input, the index (over the leading axes) of the matrix that failed.
+    public let batchIndex: [Int]?
 
-    /// Creates an error for `operation` on an input of `shape`.
-    public init(operation: String, shape: [Int], cause: Cause) {
+    /// Creates an error for `operation` on an input of `shape`; `batchIndex` names the failing
+    /// matrix of a batch.
+    public init(operation: String, shape: [Int], cause: Cause, batchIndex: [Int]? = nil) {
         self.operation = operation
         self.shape = shape
         self.cause = cause
+        self.batchIndex = batchIndex
     }
 
     public var description: String {
@@ -44,6 +50,9 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
             what = "contains NaN or infinity"
         case .lapack(let routine, let info):
             what = "made LAPACK's \(routine) fail with info = \(info)"
+        }
+        if let batchIndex {
+            return "\(operation): matrix \(batchIndex) of the batch of shape \(shape) \(what)"
         }
         return "\(operation): matrix of shape \(shape) \(what)"
     }
