@@ -15,6 +15,9 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
         case noConvergence(detail: String)
         /// The input holds NaN or infinity.
         case nonFinite
+        /// The result is too large for the scalar type (e.g. the exponential of a matrix with
+        /// a large positive eigenvalue).
+        case overflow
         /// LAPACK reported an illegal argument or an error not covered above.
         case lapack(routine: String, info: Int)
     }
@@ -48,6 +51,8 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
             what = "did not converge (\(detail))"
         case .nonFinite:
             what = "contains NaN or infinity"
+        case .overflow:
+            what = "gives a result too large for the scalar type (overflow)"
         case .lapack(let routine, let info):
             what = "made LAPACK's \(routine) fail with info = \(info)"
         }

@@ -85,7 +85,8 @@ enum SolveShapes {
                 : "solve: shapes \(a) and \(b) do not match (a vector b needs \(n) entries)"
         }
         guard b.count >= 2, b[b.count - 2] == n else {
-            return "solve: shapes \(a) and \(b) do not match (b must be (..., \(n), k), or (\(n)), or \(Array(a.dropLast())))"
+            let vectors = a.count > 2 ? ", (\(n)) or \(Array(a.dropLast()))" : " or (\(n))"
+            return "solve: shapes \(a) and \(b) do not match (b must be (..., \(n), k)\(vectors))"
         }
         let batchA = Array(a.dropLast(2)), batchB = Array(b.dropLast(2))
         let rank = Swift.max(batchA.count, batchB.count)
