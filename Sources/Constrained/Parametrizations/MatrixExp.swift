@@ -22,6 +22,6 @@ public struct MatrixExp<Scalar: TensorScalar>: Parametrization {
     ///   holds NaN or infinity.
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("MatrixExp", x.shape)
-        return try MatrixFunctions.exp(x)
+        return try matrixExp(x)
     }
 }

@@ -235,7 +235,7 @@ extension Orthogonal {
         let a = lower - lower.transposed()
         var q: Tensor<Scalar>
         if map == .matrixExp {
-            q = try MatrixFunctions.exp(a)
+            q = try matrixExp(a)
         } else {
             // (I − A/2) has eigenvalues 1 − iθ/2 for A's iθ: never singular, ‖(I − A/2)⁻¹‖₂ ≤ 1.
             let identity = Tensor<Scalar>.eye(n)

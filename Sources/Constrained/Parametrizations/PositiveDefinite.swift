@@ -55,7 +55,7 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
             let p = matmul(l, transposed: false, l, transposed: true)
             return jitter == 0 ? p : p + Tensor<Scalar>.eye(n) * jitter
         case .exp:
-            return try MatrixFunctions.exp(try Symmetric<Scalar>().forward(x))
+            return try matrixExp(try Symmetric<Scalar>().forward(x))
         }
     }
 
