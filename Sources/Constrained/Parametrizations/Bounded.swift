@@ -38,6 +38,8 @@ public struct Bounded<Scalar: TensorScalar>: Parametrization {
     }
 
     /// `low + (high − low) · σ(x)` (or `σ(2x)` for tanh).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let s = Pointwise.sigmoid(function == .tanh ? x * 2 : x)
         return s * (high - low) + low
@@ -46,6 +48,8 @@ public struct Bounded<Scalar: TensorScalar>: Parametrization {
     /// The logit of `(y − low)/(high − low)` (halved for tanh).
     ///
     /// - Throws: ``ParametrizationError`` when an entry is not strictly inside `(low, high)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if let bad = y.scalars.firstIndex(where: { !($0 > low && $0 < high) }) {
             throw ParametrizationError("Bounded", "cannot assign \(y.scalars[bad]) at flat index \(bad) of a tensor of shape \(y.shape): values must lie strictly between \(low) and \(high)")

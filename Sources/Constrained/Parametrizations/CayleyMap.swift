@@ -24,6 +24,8 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
     ///
     /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `I − X`
     ///   is singular (never for a skew-symmetric `X`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("CayleyMap", x.shape)
         let identity = Tensor<Scalar>.eye(x.shape[x.rank - 1])
@@ -34,6 +36,8 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
     ///
     /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `Q` has
     ///   the eigenvalue −1.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("CayleyMap", y.shape)
         let identity = Tensor<Scalar>.eye(y.shape[y.rank - 1])

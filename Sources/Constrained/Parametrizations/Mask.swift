@@ -24,6 +24,8 @@ public struct Mask<Scalar: TensorScalar>: Parametrization {
     /// `X ⊙ mask`.
     ///
     /// - Throws: ``ParametrizationError`` when the mask does not broadcast to `x`'s shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         let m = mask
         try Self.requireFits(m.shape, x.shape)
@@ -31,6 +33,8 @@ public struct Mask<Scalar: TensorScalar>: Parametrization {
     }
 
     /// `Y`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try Self.requireFits(mask.shape, y.shape)
         return y

@@ -20,6 +20,8 @@ public struct MatrixExp<Scalar: TensorScalar>: Parametrization {
     ///
     /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `X`
     ///   holds NaN or infinity.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("MatrixExp", x.shape)
         return try matrixExp(x)

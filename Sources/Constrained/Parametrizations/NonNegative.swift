@@ -14,11 +14,15 @@ public struct NonNegative<Scalar: TensorScalar>: Parametrization {
     public init() {}
 
     /// `x ⊙ x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x * x }
 
     /// `√y`.
     ///
     /// - Throws: ``ParametrizationError`` when an entry of `y` is negative (or NaN).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if let bad = y.scalars.firstIndex(where: { !($0 >= 0) }) {
             throw ParametrizationError("NonNegative", "cannot assign \(y.scalars[bad]) at flat index \(bad) of a tensor of shape \(y.shape): values must be non-negative")

@@ -113,6 +113,8 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     ///
     /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) matrix or does not fit
     ///   the base; ``LinAlgError`` when `x` holds NaN or infinity.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         let layout = try Layout(x.shape)
         let tall = layout.isTransposed ? x.transposed() : x
@@ -132,6 +134,8 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     /// - Throws: ``ParametrizationError`` for a vector or a shape other than the registered
     ///   one; ``ConstrainedError/noRightInverse(_:)`` for `.matrixExp`/`.cayley` without
     ///   trivialisation; ``LinAlgError`` when `y` holds NaN or infinity.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         let layout = try Layout(y.shape)
         if let shape, shape != y.shape {
@@ -165,6 +169,8 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     /// Call it through the property, which also stores the new original: `try $w.updateBase()`.
     ///
     /// - Throws: ``ParametrizationError`` without trivialisation or for a wrong shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func updateBase(original x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         guard let base else {
             throw ParametrizationError("Orthogonal", "updateBase() needs dynamic trivialization (usesTrivialization: true)")
@@ -360,6 +366,8 @@ extension Constrained {
     ///
     /// - Throws: ``ParametrizationError`` when the property is not parametrized by
     ///   ``Orthogonal`` with trivialisation or has no value.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func updateBase() throws {
         try state.withLock { s in
             guard s.isParametrized, var p = s.parametrization as? Orthogonal<Scalar>, let x = s.original else {

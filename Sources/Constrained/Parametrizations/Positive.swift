@@ -33,6 +33,8 @@ public struct Positive<Scalar: TensorScalar>: Parametrization {
     }
 
     /// `softplus(x)` or `eˣ`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         function == .softplus ? Pointwise.softplus(x) : Pointwise.exp(x)
     }
@@ -40,6 +42,8 @@ public struct Positive<Scalar: TensorScalar>: Parametrization {
     /// The inverse softplus or `log y`.
     ///
     /// - Throws: ``ParametrizationError`` when an entry of `y` is not positive.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if let bad = y.scalars.firstIndex(where: { !($0 > 0) }) {
             throw ParametrizationError("Positive", "cannot assign \(y.scalars[bad]) at flat index \(bad) of a tensor of shape \(y.shape): values must be positive")

@@ -46,6 +46,8 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
     /// `L Lᵀ + jitter·I` or `e^S`.
     ///
     /// - Throws: ``ParametrizationError`` for a non-square input.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("PositiveDefinite", x.shape)
         let n = x.shape[x.rank - 1]
@@ -63,6 +65,8 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
     ///
     /// - Throws: ``ParametrizationError`` for a non-square input or a non-positive eigenvalue
     ///   (`.exp`); ``LinAlgError`` when `p − jitter·I` is not positive definite (`.cholesky`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ p: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("PositiveDefinite", p.shape)
         let n = p.shape[p.rank - 1]

@@ -18,6 +18,8 @@ public struct Skew<Scalar: TensorScalar>: Parametrization {
     /// `triu(X, 1) − triu(X, 1)ᵀ`.
     ///
     /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) square matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("Skew", x.shape)
         let upper = x.triu(1)
@@ -25,6 +27,8 @@ public struct Skew<Scalar: TensorScalar>: Parametrization {
     }
 
     /// `triu(Y, 1)`: the original whose forward is `Y` when `Y` is skew-symmetric.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("Skew", y.shape)
         return y.triu(1)

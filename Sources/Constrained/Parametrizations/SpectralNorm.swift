@@ -64,6 +64,8 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
     /// `W / σ(W)` (see the type's documentation).
     ///
     /// - Throws: ``ParametrizationError`` when `dim` is out of range for `W`'s shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ weight: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if weight.rank == 1 {
             return weight / clampedNorm(weight)
@@ -84,6 +86,8 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
     /// iterations on `W` if they are not set yet (registration).
     ///
     /// - Throws: ``ParametrizationError`` when `dim` is out of range.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         guard y.rank > 1 else { return y }
         try prepareVectors(y.detached(), try MatrixView(y.shape, dim: dim))

@@ -17,12 +17,16 @@ public struct Symmetric<Scalar: TensorScalar>: Parametrization {
     /// `triu(X) + triu(X, 1)ᵀ`.
     ///
     /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) square matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("Symmetric", x.shape)
         return x.triu() + x.triu(1).transposed()
     }
 
     /// `triu(Y)`: the original whose forward is `Y` when `Y` is symmetric.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ParametrizationError.requireSquare("Symmetric", y.shape)
         return y.triu()

@@ -35,6 +35,8 @@ public struct WeightNorm<Scalar: TensorScalar>: Parametrization {
     /// `g · v / ‖v‖`.
     ///
     /// - Throws: ``ParametrizationError`` when `dim` is out of range or `g` does not fit `v`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ v: Tensor<Scalar>) throws -> Tensor<Scalar> {
         let norms = try Self.norms(v, dim: dim)
         if $g.storedValue == nil { g = norms.detached() }
@@ -46,6 +48,8 @@ public struct WeightNorm<Scalar: TensorScalar>: Parametrization {
     }
 
     /// `v = W`, and sets `g = ‖W‖` along `dim`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func rightInverse(_ w: Tensor<Scalar>) throws -> Tensor<Scalar> {
         g = try Self.norms(w, dim: dim).detached()
         return w
