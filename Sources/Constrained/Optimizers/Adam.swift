@@ -44,6 +44,7 @@ public final class Adam: Optimizer {
         set { learningRates.base = newValue }
     }
 
+    /// One Adam step for every parameter of `model` with a gradient (see the type's formula).
     public func update<Model: Layer, Scalar>(_ model: Model, along gradients: NamedTensors<Scalar>) {
         for (name, slot, gradient) in binding.parameters(of: model, along: gradients, optimizer: "Adam") {
             let state: ParameterState<Scalar> = binding.parameterState(name, count: 2, shape: gradient.shape)

@@ -47,6 +47,7 @@ public final class RMSprop: Optimizer {
         set { learningRates.base = newValue }
     }
 
+    /// One RMSprop step for every parameter of `model` with a gradient (see the type's formula).
     public func update<Model: Layer, Scalar>(_ model: Model, along gradients: NamedTensors<Scalar>) {
         for (name, slot, gradient) in binding.parameters(of: model, along: gradients, optimizer: "RMSprop") {
             // Buffers: squared average, momentum, gradient average (the last two when used).

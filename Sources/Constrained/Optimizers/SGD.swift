@@ -45,6 +45,7 @@ public final class SGD: Optimizer {
         set { learningRates.base = newValue }
     }
 
+    /// One SGD step for every parameter of `model` with a gradient (see the type's formula).
     public func update<Model: Layer, Scalar>(_ model: Model, along gradients: NamedTensors<Scalar>) {
         for (name, slot, gradient) in binding.parameters(of: model, along: gradients, optimizer: "SGD") {
             let lr = Scalar(learningRates.rate(for: name))
