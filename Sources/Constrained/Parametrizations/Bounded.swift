@@ -41,7 +41,7 @@ public struct Bounded<Scalar: TensorScalar>: Parametrization {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        let s = Pointwise.sigmoid(function == .tanh ? x * 2 : x)
+        let s = sigmoid(function == .tanh ? x * 2 : x)
         return s * (high - low) + low
     }
 

@@ -155,7 +155,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
             square = Self.isOrthogonal(tall) ? tall.detached() : try qr(tall, nonNegativeDiagonal: true).q
         } else {
             let filler = Tensor<Scalar>.randomNormal(layout.batch + [layout.n, layout.n - layout.k], seed: completionSeed)
-            square = try qr(Self.concatenatingColumns(tall, filler), nonNegativeDiagonal: true).q
+            square = try qr(concatenate([tall.detached(), filler], alongAxis: tall.rank - 1), nonNegativeDiagonal: true).q
         }
         base.wrappedValue = square
         shape = y.shape
@@ -235,9 +235,7 @@ extension Orthogonal {
     static func skewMap(_ tall: Tensor<Scalar>, _ layout: Layout, map: Map, fullSquare: Bool) throws -> Tensor<Scalar> {
         let n = layout.n, k = layout.k
         var lower = tall.tril()
-        // Padding by a product with [I_k 0] keeps the op differentiable with existing kernels;
-        // it costs an n·k·n GEMM, small beside the map's O(n³).
-        if n != k { lower = matmul(lower, Tensor<Scalar>.eye(rows: k, columns: n)) }
+        if n != k { lower = padColumns(lower, to: n) }
         let a = lower - lower.transposed()
         var q: Tensor<Scalar>
         if map == .matrixExp {
@@ -248,7 +246,7 @@ extension Orthogonal {
             let half = a * Scalar(0.5)
             q = try solve(identity - half, identity + half)
         }
-        if n != k && !fullSquare { q = matmul(q, Tensor<Scalar>.eye(rows: n, columns: k)) }
+        if n != k && !fullSquare { q = q.slice(0..<k, alongAxis: q.rank - 1) }
         return q
     }
 
@@ -258,9 +256,8 @@ extension Orthogonal {
         let n = layout.n, k = layout.k
         let v = tall.tril(-1)
         // τᵢ = 2 / ‖vᵢ‖² with vᵢ = (0, …, 1, X[i+1:, i]): the column sums of v ⊙ v, plus the 1.
-        let columnSquares = matmul(Tensor<Scalar>.ones([1, n]), v * v)
-        let tau = 2 / (1 + columnSquares.reshaped(to: layout.batch + [k]))
-        let reflectors = fullSquare && n != k ? matmul(v, Tensor<Scalar>.eye(rows: k, columns: n)) : v
+        let tau = 2 / (1 + (v * v).sum(alongAxes: v.rank - 2))
+        let reflectors = fullSquare && n != k ? padColumns(v, to: n) : v
         let q = try householderProduct(reflectors, tau: tau)
         // The signs are locally constant: not differentiated (the diagonal's gradient is zero).
         let width = fullSquare ? n : k
@@ -293,24 +290,11 @@ extension Orthogonal {
         return gram.scalars.allSatisfy { Swift.abs($0) <= tolerance }
     }
 
-    /// `[a b]`: the columns of `a` then those of `b` (same batch and rows).
-    static func concatenatingColumns(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) -> Tensor<Scalar> {
-        let rows = a.shape[a.rank - 2], ca = a.shape[a.rank - 1], cb = b.shape[b.rank - 1]
-        let count = a.scalarCount / Swift.max(1, rows * ca)
-        let width = ca + cb
-        return Tensor<Scalar>(shape: Array(a.shape.dropLast()) + [width]) { out in
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    for m in 0..<count {
-                        for i in 0..<rows {
-                            let row = (m * rows + i) * width
-                            for j in 0..<ca { out[row + j] = pa[(m * rows + i) * ca + j] }
-                            for j in 0..<cb { out[row + ca + j] = pb[(m * rows + i) * cb + j] }
-                        }
-                    }
-                }
-            }
-        }
+    /// `a` with zero columns appended up to `columns` (differentiable).
+    static func padColumns(_ a: Tensor<Scalar>, to columns: Int) -> Tensor<Scalar> {
+        var sizes = [(before: Int, after: Int)](repeating: (0, 0), count: a.rank)
+        sizes[a.rank - 1] = (0, columns - a.shape[a.rank - 1])
+        return a.padded(forSizes: sizes)
     }
 
     /// The Householder reflectors of `Q`'s QR factorisation (`geqrf`) with the diagonal set to
@@ -375,7 +359,7 @@ extension Constrained {
             }
             let origin = try p.updateBase(original: x)
             s.parametrization = p
-            s.original = origin
+            s.setOriginal(origin)
             s.cache = nil
         }
     }

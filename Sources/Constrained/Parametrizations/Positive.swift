@@ -36,7 +36,7 @@ public struct Positive<Scalar: TensorScalar>: Parametrization {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        function == .softplus ? Pointwise.softplus(x) : Pointwise.exp(x)
+        function == .softplus ? softplus(x) : exp(x)
     }
 
     /// The inverse softplus or `log y`.

@@ -53,7 +53,7 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
         let n = x.shape[x.rank - 1]
         switch map {
         case .cholesky:
-            let l = x.tril(-1) + Tensor.diagonalMatrix(Pointwise.softplus(x.diagonal()))
+            let l = x.tril(-1) + Tensor.diagonalMatrix(softplus(x.diagonal()))
             let p = matmul(l, transposed: false, l, transposed: true)
             return jitter == 0 ? p : p + Tensor<Scalar>.eye(n) * jitter
         case .exp:

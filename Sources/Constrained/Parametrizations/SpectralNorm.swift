@@ -101,7 +101,7 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
 
     /// `max(‖x‖, eps)` as a tracked scalar tensor.
     func clampedNorm(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        let norm = Pointwise.sqrt((x * x).sum())
+        let norm = x.norm()
         return norm.scalars[0] < eps ? Tensor(eps) : norm
     }
 

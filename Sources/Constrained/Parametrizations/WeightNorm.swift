@@ -58,24 +58,15 @@ public struct WeightNorm<Scalar: TensorScalar>: Parametrization {
     /// The norms of `v` over every axis but `dim` (shape of `v` with 1 elsewhere), or the
     /// whole norm (shape `[]`); differentiable.
     ///
-    /// Reduced with products by ones vectors (`1ᵀ S` over the leading axes, `S 1` over the
-    /// trailing ones), which keeps the computation in differentiable kernels; the sum of
-    /// squares cannot overflow for the weights of a network (|vᵢ| < 10¹⁵⁰ in Double).
+    /// LinAlg's `norm` guards the sum of squares against overflow and underflow.
     static func norms(_ v: Tensor<Scalar>, dim: Int?) throws -> Tensor<Scalar> {
-        let squares = v * v
-        guard let dim else { return Pointwise.sqrt(squares.sum()) }
+        guard let dim else { return v.norm() }
         let rank = v.rank
         guard dim >= -rank && dim < rank else {
             throw ParametrizationError("WeightNorm", "dim \(dim) is out of range for a tensor of shape \(v.shape) (expected -\(rank)...\(rank - 1), or nil for the whole tensor)")
         }
         let d = dim < 0 ? dim + rank : dim
-        let pre = v.shape[..<d].reduce(1, *), size = v.shape[d], post = v.shape[(d + 1)...].reduce(1, *)
-        var sums = squares.reshaped(to: [pre, size * post])
-        if pre > 1 { sums = matmul(Tensor<Scalar>.ones([1, pre]), sums) }
-        sums = sums.reshaped(to: [size, post])
-        if post > 1 { sums = matmul(sums, Tensor<Scalar>.ones([post, 1])) }
-        var keptShape = [Int](repeating: 1, count: rank)
-        keptShape[d] = size
-        return Pointwise.sqrt(sums.reshaped(to: keptShape))
+        let others = (0..<rank).filter { $0 != d }
+        return others.isEmpty ? abs(v) : v.norm(alongAxes: others, keepingDimensions: true)
     }
 }
