@@ -41,7 +41,11 @@ let package = Package(
             dependencies: ["LinAlg"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ConstrainedTests", dependencies: ["Constrained"]),
+        .testTarget(
+            name: "ConstrainedTests",
+            dependencies: ["Constrained"],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,8 +26,16 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
     @Constrained public var weight: Tensor<Scalar>
     private let _bias: Parameter<Scalar>?
 
-    /// The bias, `[outChannels]`, or nil.
-    public var bias: Tensor<Scalar>? { _bias?.wrappedValue }
+    /// The bias, `[outChannels]`, or nil. Settable when present.
+    public var bias: Tensor<Scalar>? {
+        get { _bias?.wrappedValue }
+        set {
+            guard let _bias, let newValue else {
+                preconditionFailure("Conv2d: a bias can be replaced, not added or removed (has one: \(_bias != nil))")
+            }
+            _bias.wrappedValue = newValue
+        }
+    }
     /// The step between receptive fields, in both directions.
     public let stride: Int
     /// The zeros added on every side of the image.

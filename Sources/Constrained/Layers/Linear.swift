@@ -30,11 +30,16 @@ public final class Linear<Scalar: TensorScalar>: Layer {
     @Constrained public var weight: Tensor<Scalar>
     private let _bias: Parameter<Scalar>?
 
-    /// The bias `b`, `[outputSize]`, or nil for a layer without one.
-    public var bias: Tensor<Scalar>? { _bias?.wrappedValue }
-
-    /// The bias parameter (`$bias`-style access for assignment), nil without a bias.
-    public var biasParameter: Parameter<Scalar>? { _bias }
+    /// The bias `b`, `[outputSize]`, or nil for a layer without one. Settable when present.
+    public var bias: Tensor<Scalar>? {
+        get { _bias?.wrappedValue }
+        set {
+            guard let _bias, let newValue else {
+                preconditionFailure("Linear: a bias can be replaced, not added or removed (has one: \(_bias != nil))")
+            }
+            _bias.wrappedValue = newValue
+        }
+    }
 
     /// The size of the last axis of an input.
     public let inputSize: Int

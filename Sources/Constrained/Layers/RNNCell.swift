@@ -38,8 +38,16 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// The modReLU activation (with its bias) when the nonlinearity is ``Nonlinearity/modReLU``.
     public let modReLU: ModReLU<Scalar>?
 
-    /// The bias `b`, `[hidden]`, or nil.
-    public var bias: Tensor<Scalar>? { _bias?.wrappedValue }
+    /// The bias `b`, `[hidden]`, or nil. Settable when present.
+    public var bias: Tensor<Scalar>? {
+        get { _bias?.wrappedValue }
+        set {
+            guard let _bias, let newValue else {
+                preconditionFailure("RNNCell: a bias can be replaced, not added or removed (has one: \(_bias != nil))")
+            }
+            _bias.wrappedValue = newValue
+        }
+    }
     /// The nonlinearity.
     public let nonlinearity: Nonlinearity
     /// The size of the last axis of an input.
