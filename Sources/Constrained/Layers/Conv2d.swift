@@ -108,6 +108,7 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
     }
 
     /// The convolution of `x` `[batch, inChannels, H, W]`.
+    @inlinable
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
     }

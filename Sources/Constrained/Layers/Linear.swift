@@ -127,6 +127,7 @@ public final class Linear<Scalar: TensorScalar>: Layer {
     }
 
     /// `x Wᵀ + b` for `x` of shape `[..., inputSize]`.
+    @inlinable
     public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         linear(x, weight: weight, bias: bias)
     }

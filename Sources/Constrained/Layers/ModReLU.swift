@@ -40,6 +40,7 @@ public final class ModReLU<Scalar: TensorScalar>: Layer {
     }
 
     /// `sign(z) · relu(|z| + b)` for `z` of shape `[..., features]`.
+    @inlinable
     public func callAsFunction(_ z: Tensor<Scalar>) -> Tensor<Scalar> {
         modReLU(z, bias: bias)
     }
