@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A state tensor that is saved with the model but not trained: `@Buffer var u: Tensor<Double>`.
 ///
 /// PyTorch calls these buffers: spectral norm's power-iteration vectors `u` and `v`, the
@@ -20,16 +18,16 @@ import Synchronization
 @propertyWrapper
 public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sendable {
     let slotID = OwnerID.next()
-    private let value: Mutex<Tensor<Scalar>?>
+    private let value: Lock<Tensor<Scalar>?>
 
     /// A buffer holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
-        value = Mutex(wrappedValue.detached())
+        value = Lock(wrappedValue.detached())
     }
 
     /// A buffer without a value yet; assign one before reading it.
     public init() {
-        value = Mutex(nil)
+        value = Lock(nil)
     }
 
     /// The tensor, never tracked. Setting replaces it (detached from any graph).

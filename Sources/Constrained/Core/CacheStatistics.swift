@@ -17,6 +17,7 @@ public struct CacheStatistics: Sendable, Equatable, CustomStringConvertible {
         self.hits = hits
     }
 
+    /// `evaluations: e, hits: h`.
     public var description: String { "evaluations: \(evaluations), hits: \(hits)" }
 }
 

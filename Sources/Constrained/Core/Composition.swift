@@ -20,6 +20,7 @@ infix operator >>> : ParametrizationCompositionPrecedence
 /// ```
 public struct Composed<First: Parametrization, Second: Parametrization>: Parametrization
 where First.Scalar == Second.Scalar {
+    /// The scalar type both parts share.
     public typealias Scalar = First.Scalar
 
     /// The parametrization applied first (to the original).

@@ -43,18 +43,18 @@
 //    summed at that node by the tape, and one backward runs through `p`. After an optimizer
 //    step (new version) the next read makes a new leaf and evaluates once more.
 //
-// 5. **Threads.** All of the cache's state sits behind one mutex, and the evaluation runs
-//    while holding it: concurrent readers of a stale cache wait for the one evaluation
-//    instead of each running their own, and readers of a valid cache take the lock only long
-//    enough to compare a few integers. Different threads record on different tapes (the
-//    recording tape is task-local), so two threads training the same model concurrently
-//    alternate the cache between their tapes: correct (each gets a value with its own
-//    graph), but each alternation costs an evaluation. Consequence of evaluating under the
-//    lock: a parametrization's `forward` must not read the property it parametrizes.
+// 5. **Threads.** All of the cache's state sits behind one lock (`Lock`, a pthread mutex:
+//    see its file for why not `Synchronization.Mutex`), and the evaluation runs while holding
+//    it: concurrent readers of a stale cache wait for the one evaluation instead of each
+//    running their own, and readers of a valid cache take the lock only long enough to
+//    compare a few integers. Different threads record on different tapes (the recording tape
+//    is task-local), so two threads training the same model concurrently alternate the cache
+//    between their tapes: correct (each gets a value with its own graph), but each
+//    alternation costs an evaluation. Consequence of evaluating under the lock: a
+//    parametrization's `forward` must not read the property it parametrizes.
 //
 // 6. **Caching off.** `$w.isCaching = false` evaluates `p` on every read (each on the
 //    recording tape's leaf, so gradients are still right, just computed per use).
-import Synchronization
 
 extension Constrained {
     /// The value a cache entry holds and the facts that made it valid.
@@ -73,7 +73,7 @@ extension Constrained {
 
     /// Everything a constrained property holds, behind its mutex.
     ///
-    /// `@unchecked Sendable`: it is only ever touched inside `Mutex.withLock`, which
+    /// `@unchecked Sendable`: it is only ever touched inside `Lock.withLock`, which
     /// serialises all access; the parametrization it holds need not be `Sendable` itself
     /// (a user's class parametrization should not have to be).
     struct State: @unchecked Sendable {

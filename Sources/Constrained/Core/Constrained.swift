@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A tensor property that always satisfies a constraint: `@Constrained(p) var w: Tensor<S>`.
 ///
 /// The property stores an unconstrained tensor, the *original*, and reads as
@@ -43,7 +41,7 @@ import Synchronization
 public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// The owner id the gradient tape keys the original's leaves on.
     let slotID = OwnerID.next()
-    let state: Mutex<State>
+    let state: Lock<State>
 
     /// Registers `parametrization` on the constrained value `wrappedValue`: the original is
     /// `parametrization.rightInverse(wrappedValue)`, or `wrappedValue` itself when it has no
@@ -61,13 +59,13 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         } catch {
             fatalError("@Constrained(\(P.self)): the right inverse failed on the initial value of shape \(wrappedValue.shape): \(error)")
         }
-        state = Mutex(State(original: original, parametrization: p))
+        state = Lock(State(original: original, parametrization: p))
     }
 
     /// Registers `parametrization` on a property without a value yet: assign one (`w = y`, which
     /// runs the right inverse, or `$w.original = x`) before reading it.
     public init<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
-        state = Mutex(State(original: nil, parametrization: parametrization))
+        state = Lock(State(original: nil, parametrization: parametrization))
     }
 
     /// The constrained value, `parametrization.forward(original)`, from the cache when valid.

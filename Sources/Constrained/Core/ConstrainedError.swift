@@ -16,6 +16,7 @@ public enum ConstrainedError: Error, CustomStringConvertible, Equatable {
     /// A checkpoint file is malformed.
     case invalidCheckpoint(String)
 
+    /// A sentence naming what went wrong and, where there is one, the fix.
     public var description: String {
         switch self {
         case .noRightInverse(let type):

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A trainable tensor: `@Parameter var b: Tensor<Double>`.
 ///
 /// Traversal names it by its property name (`b`, or `cell.b` in a nested layer); optimizers
@@ -22,16 +20,16 @@ import Synchronization
 @propertyWrapper
 public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sendable {
     let slotID = OwnerID.next()
-    private let value: Mutex<Tensor<Scalar>?>
+    private let value: Lock<Tensor<Scalar>?>
 
     /// A parameter holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
-        value = Mutex(wrappedValue.detached())
+        value = Lock(wrappedValue.detached())
     }
 
     /// A parameter without a value yet; assign one before reading it.
     public init() {
-        value = Mutex(nil)
+        value = Lock(nil)
     }
 
     /// The tensor: tracked by the recording tape, if any (see the type's documentation).

@@ -14,7 +14,7 @@ enum OwnerID {
 }
 
 /// What a tensor slot is for: trained by optimizers, or state kept beside them.
-public enum TensorRole: Sendable, Equatable {
+enum TensorRole: Sendable, Equatable {
     /// Updated by optimizers and differentiated by `valueWithGradient(of:_:)`.
     case trainable
     /// Not trained; saved and loaded with the model (spectral norm's `u`, an orthogonal `base`).

@@ -1,9 +1,7 @@
-import Synchronization
-
 /// The layers currently in evaluation mode. Training is the default, so only layers switched
 /// to evaluation have an entry; the weak reference tells a live entry from one left by a
 /// freed layer whose address was reused.
-private let evaluationModeLayers = Mutex<[ObjectIdentifier: WeakLayer]>([:])
+private let evaluationModeLayers = Lock<[ObjectIdentifier: WeakLayer]>([:])
 
 private struct WeakLayer: @unchecked Sendable {
     weak var layer: AnyObject?

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A model or a part of one: a class whose tensors are found by traversal.
 ///
 /// Conforming takes no code. Traversal walks the layer's stored properties by reflection

@@ -44,8 +44,9 @@ public final class Adam: Optimizer {
         set { learningRates.base = newValue }
     }
 
+    /// One Adam step for every parameter of `model` with a gradient (see the type's formula).
     public func update<Model: Layer, Scalar>(_ model: Model, along gradients: NamedTensors<Scalar>) {
-        binding.forEachParameter(of: model, along: gradients, optimizer: "Adam") { name, slot, gradient in
+        for (name, slot, gradient) in binding.parameters(of: model, along: gradients, optimizer: "Adam") {
             let state: ParameterState<Scalar> = binding.parameterState(name, count: 2, shape: gradient.shape)
             state.step += 1
             let t = Double(state.step)
@@ -55,8 +56,8 @@ public final class Adam: Optimizer {
             slot.modify { p in
                 checkGradient(gradient, for: p, named: name, in: "Adam")
                 p.withUnsafeMutableBufferPointer { p in
-                    state.buffers[0].withUnsafeMutableBufferPointer { m in
-                        state.buffers[1].withUnsafeMutableBufferPointer { v in
+                    state.first.withUnsafeMutableBufferPointer { m in
+                        state.second.withUnsafeMutableBufferPointer { v in
                             gradient.withUnsafeBufferPointer { g in
                                 adamStep(p, m, v, g, stepSize: stepSize, correction2: correction2,
                                          beta1: b1, beta2: b2, epsilon: eps, decay: decay)

@@ -63,30 +63,41 @@ struct OptimizerBinding {
         modelType = String(describing: type(of: model))
     }
 
-    /// Calls `step(name, slot, gradient)` for every trainable tensor of `model` with a
-    /// gradient, in traversal order.
-    func forEachParameter<Model: Layer, Scalar>(
-        of model: Model, along gradients: NamedTensors<Scalar>, optimizer: String,
-        _ step: (String, any TypedTensorSlot<Scalar>, Tensor<Scalar>) -> Void
-    ) {
+    /// Every trainable tensor of `model` with a gradient, in traversal order, with that
+    /// gradient.
+    func parameters<Model: Layer, Scalar>(
+        of model: Model, along gradients: NamedTensors<Scalar>, optimizer: String
+    ) -> [(name: String, slot: any TypedTensorSlot<Scalar>, gradient: Tensor<Scalar>)] {
         precondition(ObjectIdentifier(model) == modelID,
                      "\(optimizer).update: this optimizer was created for another \(modelType); create one per model")
+        var result: [(name: String, slot: any TypedTensorSlot<Scalar>, gradient: Tensor<Scalar>)] = []
         for named in LayerTraversal(model).slots where named.slot.role == .trainable {
             guard let gradient = gradients[named.name],
                   let slot = named.slot as? any TypedTensorSlot<Scalar> else { continue }
-            step(named.name, slot, gradient)
+            result.append((named.name, slot, gradient))
         }
+        return result
     }
 }
 
-/// The per-parameter state an optimizer keeps: a few tensors of the parameter's shape and a
-/// step count.
+/// The per-parameter state an optimizer keeps: up to three tensors of the parameter's shape
+/// and a step count.
+///
+/// Separate stored properties, not an array: a kernel writes several of them at once, and
+/// Swift's exclusivity rules allow simultaneous access to distinct stored properties of a
+/// class but not to two elements of one array property.
 final class ParameterState<Scalar: TensorScalar> {
-    var buffers: [Tensor<Scalar>]
+    var first: Tensor<Scalar>
+    var second: Tensor<Scalar>
+    var third: Tensor<Scalar>
+    let shape: [Int]
     var step = 0
 
     init(count: Int, shape: [Int]) {
-        buffers = Array(repeating: Tensor<Scalar>.zeros(shape), count: count)
+        self.shape = shape
+        first = Tensor.zeros(count > 0 ? shape : [0])
+        second = Tensor.zeros(count > 1 ? shape : [0])
+        third = Tensor.zeros(count > 2 ? shape : [0])
     }
 }
 
@@ -95,7 +106,7 @@ extension OptimizerBinding {
     /// on first use and re-created if the parameter's shape or scalar type changed.
     mutating func parameterState<Scalar>(_ name: String, count: Int, shape: [Int]) -> ParameterState<Scalar> {
         if let existing = state[name] as? ParameterState<Scalar>,
-           existing.buffers.first?.shape ?? shape == shape {
+           existing.shape == shape {
             return existing
         }
         let created = ParameterState<Scalar>(count: count, shape: shape)

@@ -47,8 +47,9 @@ public final class RMSprop: Optimizer {
         set { learningRates.base = newValue }
     }
 
+    /// One RMSprop step for every parameter of `model` with a gradient (see the type's formula).
     public func update<Model: Layer, Scalar>(_ model: Model, along gradients: NamedTensors<Scalar>) {
-        binding.forEachParameter(of: model, along: gradients, optimizer: "RMSprop") { name, slot, gradient in
+        for (name, slot, gradient) in binding.parameters(of: model, along: gradients, optimizer: "RMSprop") {
             // Buffers: squared average, momentum, gradient average (the last two when used).
             let state: ParameterState<Scalar> = binding.parameterState(name, count: 3, shape: gradient.shape)
             state.step += 1
@@ -58,9 +59,9 @@ public final class RMSprop: Optimizer {
             slot.modify { p in
                 checkGradient(gradient, for: p, named: name, in: "RMSprop")
                 p.withUnsafeMutableBufferPointer { p in
-                    state.buffers[0].withUnsafeMutableBufferPointer { s in
-                        state.buffers[1].withUnsafeMutableBufferPointer { b in
-                            state.buffers[2].withUnsafeMutableBufferPointer { a in
+                    state.first.withUnsafeMutableBufferPointer { s in
+                        state.second.withUnsafeMutableBufferPointer { b in
+                            state.third.withUnsafeMutableBufferPointer { a in
                                 gradient.withUnsafeBufferPointer { g in
                                     rmspropStep(p, s, b, a, g, options)
                                 }

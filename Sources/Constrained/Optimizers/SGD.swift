@@ -45,8 +45,9 @@ public final class SGD: Optimizer {
         set { learningRates.base = newValue }
     }
 
+    /// One SGD step for every parameter of `model` with a gradient (see the type's formula).
     public func update<Model: Layer, Scalar>(_ model: Model, along gradients: NamedTensors<Scalar>) {
-        binding.forEachParameter(of: model, along: gradients, optimizer: "SGD") { name, slot, gradient in
+        for (name, slot, gradient) in binding.parameters(of: model, along: gradients, optimizer: "SGD") {
             let lr = Scalar(learningRates.rate(for: name))
             let mu = Scalar(momentum), decay = Scalar(weightDecay), nesterov = self.nesterov
             let state: ParameterState<Scalar>? = momentum == 0 ? nil
@@ -57,7 +58,7 @@ public final class SGD: Optimizer {
                     state.step += 1
                     let first = state.step == 1
                     p.withUnsafeMutableBufferPointer { p in
-                        state.buffers[0].withUnsafeMutableBufferPointer { b in
+                        state.first.withUnsafeMutableBufferPointer { b in
                             gradient.withUnsafeBufferPointer { g in
                                 sgdMomentumStep(p, b, g, lr: lr, momentum: mu, decay: decay,
                                                 nesterov: nesterov, first: first)

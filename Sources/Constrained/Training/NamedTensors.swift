@@ -94,6 +94,7 @@ public struct NamedTensors<Scalar: TensorScalar>: Sequence, Sendable, CustomStri
     /// Every tensor scaled by `s`.
     public static func * (s: Scalar, a: NamedTensors) -> NamedTensors { a * s }
 
+    /// The names and shapes, in order.
     public var description: String {
         "NamedTensors(" + names.map { "\($0): \(tensors[$0]!.shape)" }.joined(separator: ", ") + ")"
     }
