@@ -3,7 +3,7 @@ import Testing
 
 /// End-to-end: layers, losses and an optimizer together.
 @Suite("Training with layers")
-struct TrainingTests {
+struct LayerTrainingTests {
     /// A two-layer perceptron `Linear(2, 8) → tanh → Linear(8, 1)`.
     final class MLP<Scalar: TensorScalar>: Layer {
         let hidden: Linear<Scalar>
