@@ -134,9 +134,7 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
                       input: Tensor<Scalar>, bias: Tensor<Scalar>?) -> Tensor<Scalar> {
         precondition(x.rank == 2 && x.shape[1] == inputSize && state.shape == [x.shape[0], hiddenSize],
                      "RNNCell: input shape \(x.shape) and state shape \(state.shape) do not match [batch, \(inputSize)] and [batch, \(hiddenSize)]")
-        var z = matmul(x, transposed: false, input, transposed: true)
-        z = z + matmul(state, transposed: false, recurrent, transposed: true)
-        if let bias { z = z + bias }
+        let z = Self.affine(x, state, input: input, recurrent: recurrent, bias: bias)
         switch nonlinearity {
         case .tanh: return Activation.tanh(z)
         case .relu: return Activation.relu(z)
