@@ -92,7 +92,7 @@ struct ScaledMatrixView<Scalar: TensorScalar>: Parametrization {
 }
 
 /// The largest absolute entry of `a − b`.
-func maxAbsoluteDifference<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
+func largestDifference<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
     precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
     var worst: S = 0
     for (x, y) in zip(a.scalars, b.scalars) { worst = max(worst, abs(x - y)) }
