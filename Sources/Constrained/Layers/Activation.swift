@@ -20,9 +20,9 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
     @inlinable
     public func callAsFunction<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         switch self {
-        case .tanh: PendingOps.tanh(x)
-        case .relu: PendingOps.relu(x)
-        case .sigmoid: PendingOps.sigmoid(x)
+        case .tanh: LinAlg.tanh(x)
+        case .relu: LinAlg.relu(x)
+        case .sigmoid: LinAlg.sigmoid(x)
         case .identity: x
         }
     }

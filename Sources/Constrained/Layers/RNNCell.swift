@@ -136,8 +136,8 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
                      "RNNCell: input shape \(x.shape) and state shape \(state.shape) do not match [batch, \(inputSize)] and [batch, \(hiddenSize)]")
         let z = Self.affine(x, state, input: input, recurrent: recurrent, bias: bias)
         switch nonlinearity {
-        case .tanh: return Activation.tanh(z)
-        case .relu: return Activation.relu(z)
+        case .tanh: return LinAlg.tanh(z)
+        case .relu: return LinAlg.relu(z)
         case .modReLU: return modReLU!(z)
         }
     }
@@ -159,9 +159,9 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
         var states: [Tensor<Scalar>] = []
         states.reserveCapacity(xs.shape[0])
         for t in 0..<xs.shape[0] {
-            h = step(PendingOps.slice(xs, at: t), state: h, recurrent: recurrent, input: input, bias: bias)
+            h = step(xs.slice(at: t), state: h, recurrent: recurrent, input: input, bias: bias)
             states.append(h)
         }
-        return (PendingOps.stack(states), h)
+        return (stack(states), h)
     }
 }

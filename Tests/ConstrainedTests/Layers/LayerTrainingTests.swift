@@ -13,7 +13,7 @@ struct LayerTrainingTests {
             hidden = Linear(2, 8, using: &g)
             output = Linear(8, 1, using: &g)
         }
-        func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> { output(Activation.tanh(hidden(x))) }
+        func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> { output(tanh(hidden(x))) }
     }
 
     func xor<S: TensorScalar>(_: S.Type) throws -> (initial: S, final: S) {
