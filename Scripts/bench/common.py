@@ -148,7 +148,7 @@ def run(impl, meta, workloads, args):
 
     emit({"meta": {"impl": impl, "threads": args.threads, "min_time_s": policy.min_time,
                    "min_reps": policy.min_reps, "max_reps": policy.max_reps,
-                   "python": sys.version.split()[0], **meta}})
+                   "load_average": os.getloadavg()[0], "python": sys.version.split()[0], **meta}})
     for w in selected:
         body = w.prepare()
         median, minimum, reps = measure(body, policy)

@@ -167,6 +167,11 @@ def machine_section(meta):
     if torch:
         lines.append(f"- PyTorch {torch['torch']} (BLAS/LAPACK: {torch['blas']}), "
                      f"`torch.set_num_threads({torch['intra_op_threads']})`")
+    loads = ", ".join(f"{name} {meta[impl]['load_average']:.2f}" for impl, name in [(OURS, "ours")] + PEERS
+                      if impl in meta and meta[impl].get("load_average") is not None)
+    if loads:
+        lines.append(f"- One-minute load average when each program started: {loads} (on {os.cpu_count()} "
+                     "cores; other work on the machine slows multi-threaded BLAS and OpenMP runs most)")
     timing = ours or numpy or torch or {}
     if timing:
         lines.append(f"- Timing: warm-up for {timing['min_time_s'] / 4:g} s, then repeat until "

@@ -60,6 +60,7 @@ struct ConstrainedBench: ParsableCommand {
             ("min_time_s", "\(policy.minimumTime)"),
             ("min_reps", "\(policy.minimumRepetitions)"),
             ("max_reps", "\(policy.maximumRepetitions)"),
+            ("load_average", loadAverage().map { "\($0)" } ?? "null"),
         ]
         return "{\"meta\":{" + fields.map { "\(json($0.0)):\($0.1)" }.joined(separator: ",") + "}}"
     }
@@ -69,6 +70,13 @@ struct ConstrainedBench: ParsableCommand {
             + "\"phase\":\(json(w.phase.rawValue)),\"median_s\":\(seconds(t.median)),\"min_s\":\(seconds(t.minimum)),"
             + "\"reps\":\(t.repetitions),\"threads\":\(OpenBLAS.threads),\"impl\":\"constrained\"}"
     }
+}
+
+/// The one-minute load average at the start (other processes competing for the cores make
+/// multi-threaded BLAS times unreliable; the report shows it).
+private func loadAverage() -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+    return text.split(separator: " ").first.flatMap { Double($0) }
 }
 
 /// Seconds to six significant digits (the clock's noise is far larger).
