@@ -126,6 +126,7 @@ def autodiff(dtype, n):
                           lambda a: (torch.linalg.householder_product(a, square_tau),)),
         *s.differentiable("householder_product_tall", lambda: s.matrix(rows=4 * n),
                           lambda a: (torch.linalg.householder_product(a, tall_tau),)),
+        *s.differentiable("qr", s.matrix, lambda a: tuple(torch.linalg.qr(a))),
         *s.differentiable("eigh", s.symmetric, lambda a: tuple(torch.linalg.eigh(a))),
         *s.differentiable("svd", s.matrix, lambda a: tuple(torch.linalg.svd(a, full_matrices=False))),
     ]

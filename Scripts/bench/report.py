@@ -66,10 +66,16 @@ def load(paths):
 
 
 def order(keys):
+    """Suites in SUITE_ORDER, workloads in the order constrained-bench ran them, then dtype,
+    size and phase."""
+    first_seen = {}
+    for suite, workload, *_ in keys:
+        first_seen.setdefault((suite, workload), len(first_seen))
+
     def rank(key):
         suite, workload, dtype, n, phase = key
         s = SUITE_ORDER.index(suite) if suite in SUITE_ORDER else len(SUITE_ORDER)
-        return (s, suite, workload, dtype, n, phase)
+        return (s, suite, first_seen[(suite, workload)], dtype, n, phase)
     return sorted(keys, key=rank)
 
 
@@ -238,7 +244,7 @@ def svg_chart(rows, peers, title):
     ratios = [r["peers"][p]["ratio"] for r in items for p, _ in peers if r["peers"][p]["ratio"]]
     lo = min(0.1, 10 ** math.floor(math.log10(min(ratios))))
     hi = max(10.0, 10 ** math.ceil(math.log10(max(ratios))))
-    label_w, plot_w, bar_h, gap, top = 290, 520, 7, 5, 66
+    label_w, plot_w, bar_h, gap, top = 250, 540, 7, 5, 66
     group_h = len(peers) * bar_h + gap
 
     def x(ratio):
@@ -253,8 +259,8 @@ def svg_chart(rows, peers, title):
             y += 6
             body.append(f'<text x="4" y="{y + 12}" font-size="12" font-weight="bold">{suite}</text>')
             y += 18
-        body.append(f'<text x="{label_w - 6}" y="{y + group_h / 2}" text-anchor="end">'
-                    f'{workload} {dtype} n={n} {phase}</text>')
+        short = f'{workload} {dtype.replace("float", "f")} n={n} {phase.replace("forward", "fwd").replace("backward", "bwd")}'
+        body.append(f'<text x="{label_w - 6}" y="{y + group_h / 2 + 3}" text-anchor="end">{short}</text>')
         for j, (impl, _) in enumerate(peers):
             ratio = r["peers"][impl]["ratio"]
             if not ratio:
@@ -282,11 +288,18 @@ def svg_chart(rows, peers, title):
         out.append(f'<rect x="{lx}" y="44" width="10" height="10" fill="{colors[impl]}"/>'
                    f'<text x="{lx + 14}" y="53">{name}</text>')
     decades = range(round(math.log10(lo)), round(math.log10(hi)) + 1)
-    for t in [10 ** k * m for k in decades for m in (1, 2, 5) if lo <= 10 ** k * m <= hi]:
-        one = abs(t - 1) < 1e-12
-        out.append(f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{bottom}" '
-                   f'stroke="{"#000" if one else "#ddd"}" stroke-width="{1 if one else 0.5}"/>')
-        out.append(f'<text x="{x(t):.1f}" y="{bottom + 14}" text-anchor="middle">{t:g}</text>')
+    # Label 2 and 5 only where a decade is wide enough to hold them.
+    labelled = (1, 2, 5) if len(decades) <= 4 else (1,)
+    for k in decades:
+        for m in (1, 2, 5):
+            t = 10 ** k * m
+            if not lo <= t <= hi:
+                continue
+            one = abs(t - 1) < 1e-12
+            out.append(f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{bottom}" '
+                       f'stroke="{"#000" if one else "#ddd"}" stroke-width="{1 if one else 0.5}"/>')
+            if m in labelled:
+                out.append(f'<text x="{x(t):.1f}" y="{bottom + 14}" text-anchor="middle">{t:g}</text>')
     return "\n".join(out + body + ["</svg>"]) + "\n"
 
 
