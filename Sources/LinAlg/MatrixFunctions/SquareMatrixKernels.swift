@@ -1,0 +1,110 @@
+// Small building blocks of the matrix functions, on n × n row-major buffers: products (GEMM),
+// linear combinations of matrices, scaling by powers of two, and solving with an LU
+// factorisation without any transposing copy.
+
+@usableFromInline
+enum SquareMatrix<Scalar: TensorScalar> {
+    /// A new uninitialised n × n buffer (64-byte aligned, freed with its last reference).
+    @inlinable
+    static func allocate(_ n: Int) -> TensorStorage<Scalar> {
+        TensorStorage(uninitializedCount: n * n)
+    }
+
+    /// `c ← op(a) · op(b) + beta · c`, where `op` transposes when its flag is set.
+    @inlinable
+    static func multiply(_ c: UnsafeMutablePointer<Scalar>,
+                         _ a: UnsafePointer<Scalar>, _ transA: Bool,
+                         _ b: UnsafePointer<Scalar>, _ transB: Bool,
+                         n: Int, beta: Scalar = 0) {
+        Scalar.gemm(transA: transA, transB: transB, m: n, n: n, k: n, alpha: 1,
+                    a: a, lda: n, b: b, ldb: n, beta: beta, c: c, ldc: n)
+    }
+
+    /// `dst ← Σ coefficients[k] · terms[k] + identity · I`.
+    ///
+    /// The first term is written in one vectorisable pass and the others added with AXPY; the
+    /// identity touches the diagonal only.
+    @inlinable
+    static func combine(into dst: UnsafeMutablePointer<Scalar>, n: Int,
+                        _ coefficients: [Scalar], _ terms: [UnsafePointer<Scalar>],
+                        identity: Scalar = 0) {
+        let count = n * n
+        if terms.isEmpty {
+            dst.initialize(repeating: 0, count: count)
+        } else {
+            let c0 = coefficients[0], p0 = terms[0]
+            for i in 0..<count { dst[i] = c0 * p0[i] }
+            for k in 1..<terms.count {
+                Scalar.axpy(n: count, alpha: coefficients[k], x: terms[k], y: dst)
+            }
+        }
+        if identity != 0 {
+            for i in 0..<n { dst[i * (n + 1)] += identity }
+        }
+    }
+
+    /// `x ← 2^k · x`, exactly (a power of two changes only the exponent) unless the result
+    /// leaves the normal range. Returns `false`, leaving `x` untouched, when `2^k` itself is
+    /// not a normal number of the type (the caller then recomputes instead of scaling).
+    @inlinable
+    static func scale(_ x: UnsafeMutablePointer<Scalar>, count: Int, byPowerOfTwo k: Int) -> Bool {
+        if k == 0 { return true }
+        let factor = Scalar(sign: .plus, exponent: Scalar.Exponent(k), significand: 1)
+        guard factor.isNormal else { return false }
+        for i in 0..<count { x[i] *= factor }
+        return true
+    }
+
+    /// The 1-norm (largest absolute column sum) of a row-major n × n matrix, in `Double`.
+    @inlinable
+    static func oneNorm(_ a: UnsafePointer<Scalar>, n: Int) -> Double {
+        if n == 0 { return 0 }
+        var sums = [Scalar](repeating: 0, count: n)
+        sums.withUnsafeMutableBufferPointer { s in
+            for i in 0..<n {
+                let row = a + i * n
+                for j in 0..<n { s[j] += Swift.abs(row[j]) }
+            }
+        }
+        var best: Scalar = 0
+        for v in sums {
+            if v.isNaN { return .nan }
+            best = Swift.max(best, v)
+        }
+        return Double(best)
+    }
+
+    /// Solves `op(Q) X = B` in place on the row-major `b`, given `lu` and `pivots` from
+    /// `getrf` applied to the row-major buffer of `Q`.
+    ///
+    /// LAPACK reads a row-major buffer as its column-major transpose, so `getrf` factored
+    /// `F = Qᵀ = P L U`, and read row-major the buffer shows `Lᵀ` (unit, strictly above the
+    /// diagonal) and `Uᵀ` (on and below it). Hence, with row-major TRSM and row swaps:
+    /// - `Q⁻¹ B = P L⁻ᵀ U⁻ᵀ B`: solve with the lower part (`Uᵀ`), then the unit upper part
+    ///   (`Lᵀ`), then apply the interchanges last to first;
+    /// - `Q⁻ᵀ B = F⁻¹ B = U⁻¹ L⁻¹ Pᵀ B`: interchanges first to last, then the transposed
+    ///   triangles.
+    /// Both cost what `getrs` costs (2n³ flops) and copy nothing.
+    @inlinable
+    static func solve(lu: UnsafePointer<Scalar>, pivots: UnsafePointer<Int32>,
+                      _ b: UnsafeMutablePointer<Scalar>, n: Int, transposed: Bool) {
+        func swapRows(_ i: Int, _ j: Int) {
+            if i == j { return }
+            let ri = b + i * n, rj = b + j * n
+            for k in 0..<n { let t = ri[k]; ri[k] = rj[k]; rj[k] = t }
+        }
+        if transposed {
+            for i in 0..<n { swapRows(i, Int(pivots[i]) - 1) }
+            Scalar.trsm(left: true, upper: true, transA: true, unitDiagonal: true, m: n, n: n,
+                        alpha: 1, a: lu, lda: n, b: b, ldb: n)
+            Scalar.trsm(left: true, upper: false, transA: true, unitDiagonal: false, m: n, n: n,
+                        alpha: 1, a: lu, lda: n, b: b, ldb: n)
+        } else {
+            Scalar.trsm(left: true, upper: false, transA: false, unitDiagonal: false, m: n, n: n,
+                        alpha: 1, a: lu, lda: n, b: b, ldb: n)
+            Scalar.trsm(left: true, upper: true, transA: false, unitDiagonal: true, m: n, n: n,
+                        alpha: 1, a: lu, lda: n, b: b, ldb: n)
+            for i in stride(from: n - 1, through: 0, by: -1) { swapRows(i, Int(pivots[i]) - 1) }
+        }
+    }
+}
