@@ -89,9 +89,9 @@ struct WorkloadBuilder<Scalar: TensorScalar> {
         return [forward, backward]
     }
 
-    /// An n×n matrix of independent standard normal entries.
-    func randomMatrix(seed: UInt64 = 1) -> Tensor<Scalar> {
-        Tensor<Scalar>.randomNormal([n, n], seed: seed)
+    /// A `rows`×n matrix (square by default) of independent standard normal entries.
+    func randomMatrix(rows: Int? = nil, seed: UInt64 = 1) -> Tensor<Scalar> {
+        Tensor<Scalar>.randomNormal([rows ?? n, n], seed: seed)
     }
 
     /// A random n×n matrix scaled by 1/√n, so its spectral norm stays near 2 for every n.
