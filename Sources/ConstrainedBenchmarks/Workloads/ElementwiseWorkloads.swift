@@ -9,6 +9,11 @@ func elementwiseWorkloads<Scalar: TensorScalar>(_: Scalar.Type, n: Int) -> [Work
     return [
         w.forward("add") { let a = x(1), b = x(2); return { a + b } },
         w.forward("mul") { let a = x(1), b = x(2); return { a * b } },
+        w.forward("exp") { let a = x(1); return { exp(a) } },
+        w.forward("log") { let a = x(1); return { log(a) } },
+        w.forward("tanh") { let a = x(1); return { tanh(a) } },
+        w.forward("sigmoid") { let a = x(1); return { sigmoid(a) } },
+        w.forward("softplus") { let a = x(1); return { softplus(a) } },
         w.forward("sum") { let a = x(1); return { a.sum() } },
     ]
 }
