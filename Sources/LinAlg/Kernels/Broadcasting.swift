@@ -35,8 +35,7 @@ extension Tensor {
         if target == shape { return self }
         precondition(Shape.broadcast(shape, target, operation: "broadcast(to:)") == target,
                      "broadcast(to:): shape \(shape) cannot be broadcast to \(target)")
-        let zero = Tensor(shape: target, repeating: 0)
-        var result = Tensor.broadcastingMap(zero, self, operation: "broadcast(to:)") { _, x in x }
+        var result = Tensor.broadcastCopy(self, to: target)
         if let tapeID = Tensor.recordingTapeID(self) {
             let source = shape
             result.record(tapeID, "broadcast(to:)", self) { g in g.summed(toShape: source) }

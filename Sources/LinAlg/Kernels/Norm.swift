@@ -1,0 +1,115 @@
+// The Euclidean (Frobenius) norm, of all elements or along axes.
+//
+// √(Σ xᵢ²) overflows when some |xᵢ| > 1e154 (Double) / 1e19 (Float) and loses everything to
+// underflow below 1e-154 / 1e-19, although the norm itself is representable. The plain sum of
+// squares is computed first (one pass, pairwise); only if it is not finite or is below
+// `leastNormalMagnitude / ulpOfOne` (where squares may have underflowed) is the norm
+// recomputed as `m · √(Σ (xᵢ/m)²)` with `m = max |xᵢ|`, as LAPACK's `?nrm2` does throughout.
+//
+// Gradient: x / ‖x‖. At x = 0 the norm is not differentiable; the gradient used is 0 (a
+// subgradient: any vector of norm ≤ 1 is one), so a zero vector stays a fixed point.
+
+extension Tensor {
+    /// The Euclidean norm √(Σ xᵢ²) of all elements (the Frobenius norm of a matrix), as a
+    /// rank-0 tensor.
+    ///
+    /// Robust to overflow and underflow of the squares. Derivative: x/‖x‖, and 0 at x = 0.
+    ///
+    /// ```swift
+    /// Tensor<Double>([3, 4]).norm()   // 5
+    /// ```
+    @inlinable
+    public func norm() -> Tensor {
+        let value = Tensor.euclideanNorm(storage.base, count: scalarCount)
+        var out = Tensor(value)
+        if let tapeID = Tensor.recordingTapeID(self) {
+            let x = detached()
+            out.record(tapeID, "norm()", self) { g in
+                let scale = value == 0 ? 0 : g.scalar / value
+                return x.map { $0 * scale }
+            }
+        }
+        return out
+    }
+
+    /// The Euclidean norm along `axes` (negative axes count from the end), the axes removed
+    /// or kept with extent 1.
+    ///
+    /// `x.norm(alongAxes: [-1])` gives the length of every row vector;
+    /// `x.norm(alongAxes: [-2, -1])` the Frobenius norm of every matrix of a batch.
+    /// Derivative: x/‖x‖ per slice, 0 for a zero slice.
+    @inlinable
+    public func norm(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
+        let axes = Tensor.normalizedAxes(axes, rank: rank, operation: "norm(alongAxes:)")
+        let x = detached()
+        let squares = x.applying(.square, generic: { $0 * $0 })
+        var kept = squares.reduced(alongAxes: axes, .sum, operation: "norm(alongAxes:)")
+        let tiny = Scalar.leastNormalMagnitude / Scalar.ulpOfOne
+        let needsScaling = kept.withUnsafeBufferPointer { s in s.contains { !$0.isFinite || $0 < tiny } }
+        if needsScaling {
+            let m = x.applying(.abs, generic: { $0.magnitude }).reduced(alongAxes: axes, .max, operation: "norm(alongAxes:)")
+            let safe = m.map { $0 > 0 && $0.isFinite ? $0 : 1 }
+            let scaled = Tensor.broadcastingMap(x, safe) { let q = $0 / $1; return q * q }
+            let s = scaled.reduced(alongAxes: axes, .sum, operation: "norm(alongAxes:)")
+            // m = 0: a zero slice; m = ∞ or NaN: the norm is m.
+            kept = Tensor.broadcastingMap(m, s) { m, s in m == 0 || !m.isFinite ? m : m * s.squareRoot() }
+        } else {
+            kept = kept.applying(.sqrt, generic: { $0.squareRoot() })
+        }
+        var out = reshapedReduction(kept, axes: axes, keepingDimensions: keepingDimensions)
+        if let tapeID = Tensor.recordingTapeID(self) {
+            let norms = kept
+            out.record(tapeID, "norm(alongAxes:)", self) { g in
+                let scale = Tensor.broadcastingMap(Tensor(storage: g.storage, shape: norms.shape), norms) {
+                    $1 == 0 ? 0 : $0 / $1
+                }
+                return Tensor.broadcastingMap(x, scale) { $0 * $1 }
+            }
+        }
+        return out
+    }
+
+    /// The Euclidean norm along the given axes.
+    @inlinable
+    public func norm(alongAxes axes: Int..., keepingDimensions: Bool = false) -> Tensor {
+        norm(alongAxes: axes, keepingDimensions: keepingDimensions)
+    }
+
+    /// √(Σ p[i]²) without spurious overflow or underflow (see the file comment).
+    @inlinable
+    static func euclideanNorm(_ p: UnsafePointer<Scalar>, count: Int) -> Scalar {
+        if count == 0 { return 0 }
+        let sumOfSquares = pairwiseSumOfSquares(p, count: count, scale: 1)
+        if sumOfSquares.isFinite && sumOfSquares >= Scalar.leastNormalMagnitude / Scalar.ulpOfOne {
+            return sumOfSquares.squareRoot()
+        }
+        var m: Scalar = 0
+        for i in 0..<count {
+            let a = p[i].magnitude
+            if a.isNaN { return .nan }
+            m = a > m ? a : m
+        }
+        if m == 0 || m.isInfinite { return m }
+        return m * pairwiseSumOfSquares(p, count: count, scale: 1 / m).squareRoot()
+    }
+
+    /// Σ (scale · p[i])², pairwise (see ``pairwiseSum(_:count:)``).
+    @inlinable
+    static func pairwiseSumOfSquares(_ p: UnsafePointer<Scalar>, count: Int, scale: Scalar) -> Scalar {
+        if count <= 128 {
+            var acc: (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
+            var i = 0
+            while i + 4 <= count {
+                let a = p[i] * scale, b = p[i + 1] * scale, c = p[i + 2] * scale, d = p[i + 3] * scale
+                acc.0 += a * a; acc.1 += b * b; acc.2 += c * c; acc.3 += d * d
+                i += 4
+            }
+            var tail: Scalar = 0
+            while i < count { let a = p[i] * scale; tail += a * a; i += 1 }
+            return (acc.0 + acc.1) + (acc.2 + acc.3) + tail
+        }
+        let half = (count / 2) & ~7
+        return pairwiseSumOfSquares(p, count: half, scale: scale)
+            + pairwiseSumOfSquares(p + half, count: count - half, scale: scale)
+    }
+}
