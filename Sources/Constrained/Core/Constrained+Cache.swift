@@ -157,14 +157,19 @@ extension Constrained {
         ///
         /// This is the hot path (rules 1, 2 and 3 with no tape): a few integer comparisons,
         /// inlined into the caller so that it is specialised for its scalar type. Any doubt
-        /// (state slots to compare, no cache, caching off, parametrization removed) answers nil.
+        /// (state slots to compare, no cache, caching off) answers nil.
+        ///
+        /// A property without a parametrization (never given one, or removed) answers its
+        /// original here too: layers declare every weight `@Constrained` so that a constraint
+        /// can be added later, and their plain weights must read as fast as a `@Parameter`.
         @inlinable
         mutating func untrackedHit() -> Tensor<Scalar>? {
-            guard fastValue != nil, originalGeneration == fastGeneration,
-                  parametrization.stateVersion == fastStateVersion
-            else { return nil }
-            statistics.hits += 1
-            return fastValue
+            if fastValue != nil, originalGeneration == fastGeneration,
+               parametrization.stateVersion == fastStateVersion {
+                statistics.hits += 1
+                return fastValue
+            }
+            return isParametrized ? nil : original
         }
 
         /// Whether `cache` may answer a read while `tape` records (nil: recording off).
