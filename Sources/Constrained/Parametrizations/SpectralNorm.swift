@@ -74,12 +74,44 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
         let w = weight.detached()
         try prepareVectors(w, layout)
         if isTraining { iterate(w, layout, times: powerIterations) }
-        // σ = uᵀ M v = Σ W ⊙ T with T the outer product u vᵀ laid out as W: the permutation
-        // is applied to the constant T instead of the tracked W, so no differentiable
-        // permutation is needed.
-        let outer = layout.outerProduct(u, v)
-        let sigma = (weight * outer).sum()
-        return weight / sigma
+        return Self.normalize(weight, by: layout.outerProduct(u, v))
+    }
+
+    /// `W / σ` with `σ = Σ W ⊙ T = uᵀ M v`, where `T` is the outer product `u vᵀ` laid out as
+    /// `W` (the permutation to the matrix view is applied to the constant `T`, not to `W`).
+    ///
+    /// One tape node with the fused pullback `W̄ = Ḡ/σ − (Σ Ḡ ⊙ W / σ²) T` (the quotient rule,
+    /// u and v held fixed as in PyTorch): two passes over `W`, where composing `*`, `sum` and
+    /// `/` would record three nodes and make the tape add two cotangents of `W`.
+    static func normalize(_ weight: Tensor<Scalar>, by outer: Tensor<Scalar>) -> Tensor<Scalar> {
+        let w = weight.detached()
+        var sigma: Scalar = 0
+        w.withUnsafeBufferPointer { pw in
+            outer.withUnsafeBufferPointer { pt in
+                for i in pw.indices { sigma += pw[i] * pt[i] }
+            }
+        }
+        let inverse = 1 / sigma
+        var out = w * inverse
+        if let tapeID = Tensor.recordingTapeID(weight) {
+            out.record(tapeID, "spectralNormalize", weight) { g in
+                var projection: Scalar = 0
+                g.withUnsafeBufferPointer { pg in
+                    w.withUnsafeBufferPointer { pw in
+                        for i in pg.indices { projection += pg[i] * pw[i] }
+                    }
+                }
+                let scale = projection * inverse * inverse
+                return Tensor<Scalar>(shape: w.shape) { dw in
+                    g.withUnsafeBufferPointer { pg in
+                        outer.withUnsafeBufferPointer { pt in
+                            for i in dw.indices { dw[i] = pg[i] * inverse - scale * pt[i] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// `W` (the value of the assignment is `W / σ(W)`); starts the buffers with the warm-up
