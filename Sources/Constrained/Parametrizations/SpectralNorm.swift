@@ -206,29 +206,29 @@ extension SpectralNorm {
             post = shape[(d + 1)...].reduce(1, *)
         }
 
-        /// `u ← M v`.
+        /// `u ← M v`: one GEMV per block `W[p]` (`rows × post`, row-major), accumulated.
         func multiply(_ w: UnsafeBufferPointer<Scalar>, _ v: UnsafeMutableBufferPointer<Scalar>,
                       into u: UnsafeMutableBufferPointer<Scalar>) {
             for i in 0..<rows { u[i] = 0 }
+            guard rows > 0, post > 0 else { return }
             for p in 0..<pre {
-                for i in 0..<rows {
-                    let row = (p * rows + i) * post
-                    var acc: Scalar = 0
-                    for q in 0..<post { acc += w[row + q] * v[p * post + q] }
-                    u[i] += acc
-                }
+                Scalar.gemv(trans: false, m: rows, n: post, alpha: 1, a: w.baseAddress! + p * rows * post,
+                            lda: post, x: v.baseAddress! + p * post, incx: 1, beta: 1,
+                            y: u.baseAddress!, incy: 1)
             }
         }
 
-        /// `v ← Mᵀ u`.
+        /// `v ← Mᵀ u`: block `p` of `v` is `W[p]ᵀ u`.
         func multiplyTransposed(_ w: UnsafeBufferPointer<Scalar>, _ u: UnsafeMutableBufferPointer<Scalar>,
                                 into v: UnsafeMutableBufferPointer<Scalar>) {
-            for c in 0..<columns { v[c] = 0 }
+            guard rows > 0, post > 0 else {
+                for c in 0..<columns { v[c] = 0 }
+                return
+            }
             for p in 0..<pre {
-                for i in 0..<rows {
-                    let row = (p * rows + i) * post, ui = u[i]
-                    for q in 0..<post { v[p * post + q] += w[row + q] * ui }
-                }
+                Scalar.gemv(trans: true, m: rows, n: post, alpha: 1, a: w.baseAddress! + p * rows * post,
+                            lda: post, x: u.baseAddress!, incx: 1, beta: 0,
+                            y: v.baseAddress! + p * post, incy: 1)
             }
         }
 
