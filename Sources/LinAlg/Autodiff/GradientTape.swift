@@ -198,8 +198,19 @@ public final class GradientTape: @unchecked Sendable {
                     precondition(dx.shape == parent.shape,
                                  "pullback of \(node.operation) returned shape \(dx.shape) for an input of shape \(parent.shape)")
                     let pkey = ObjectIdentifier(parent)
-                    if let existing = cotangents[pkey] {
-                        cotangents[pkey] = existing + dx
+                    if var existing = cotangents.removeValue(forKey: pkey) {
+                        // In place with BLAS axpy: this generic function is not specialised
+                        // for the caller's scalar type, and `existing + dx` here ran the
+                        // broadcasting loop unspecialised (a third of an RNN training step,
+                        // whose kernels and states have hundreds of uses each). Copy-on-write
+                        // keeps tensors a pullback shares intact.
+                        existing.withUnsafeMutableBufferPointer { acc in
+                            dx.withUnsafeBufferPointer { d in
+                                guard acc.count > 0 else { return }
+                                Scalar.axpy(n: acc.count, alpha: 1, x: d.baseAddress!, y: acc.baseAddress!)
+                            }
+                        }
+                        cotangents[pkey] = existing
                     } else {
                         cotangents[pkey] = dx
                     }
