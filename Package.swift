@@ -33,6 +33,7 @@ let package = Package(
             name: "ConstrainedBenchmarks",
             dependencies: [
                 "Constrained",
+                "CLAPACK",  // openblas_set_num_threads: the benchmark states its thread count
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -139,4 +139,38 @@ struct CheckpointTests {
         try other.load(model.checkpoint(layout: .pytorch), layout: .pytorch)
         #expect(other.b == model.b)
     }
+
+    /// The module of `Scripts/fixtures/pytorch_checkpoint.py`, in Swift.
+    final class TorchCell: Layer {
+        @Constrained(Scale<Double>(factor: 2) >>> TorchShift()) var recurrent = Tensor<Double>.zeros([3, 3])
+        @Parameter var bias = Tensor<Double>.zeros([3])
+    }
+
+    struct TorchShift: Parametrization {
+        @Buffer var shift = Tensor<Double>([0.25])
+        func forward(_ x: Tensor<Double>) -> Tensor<Double> { x + shift }
+        func rightInverse(_ y: Tensor<Double>) -> Tensor<Double> { y - shift }
+    }
+
+    final class TorchModel: Layer {
+        let cell = TorchCell()
+        @Parameter var scale = Tensor<Double>([0])
+    }
+
+    @Test func aCheckpointWrittenByPyTorchLoadsWithThePyTorchLayout() throws {
+        let fixture = try Fixture.load("pytorch_parametrized").cases[0]
+        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+            .appendingPathComponent("pytorch_parametrized.safetensors")
+        let model = TorchModel()
+        #expect(Set(model.checkpoint(layout: .pytorch).names) == Set(fixture.inputs.keys),
+                "our PyTorch-layout names are PyTorch's state_dict keys")
+        try model.load(from: url, layout: .pytorch)
+        let loaded = model.checkpoint(layout: .pytorch)
+        for key in fixture.inputs.keys {
+            #expect(loaded[key]!.tensor(as: Double.self)! == fixture.input(key, as: Double.self), "\(key)")
+        }
+        let expected: Tensor<Double> = fixture.output("cell.recurrent")
+        #expect(maxRelativeError(model.cell.recurrent, expected) <= 1e-15, "PyTorch's parametrized value")
+        #expect(try Checkpoint(contentsOf: url).metadata == ["format": "pt"])
+    }
 }

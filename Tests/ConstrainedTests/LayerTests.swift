@@ -64,6 +64,21 @@ struct LayerTests {
         try weightAndBias(Double.self)
     }
 
+    @Test func gradientsAreKeyedExactlyByTheTraversalNames() throws {
+        let model = Model()
+        let (_, gradients) = try valueWithGradient(of: model) { m in
+            var total = m.scale.sum()
+            for cell in [m.cell] + m.blocks + [m.head!] {
+                total = total + (cell.recurrent * cell.bias).sum() + cell.steps.sum()
+            }
+            return total
+        }
+        #expect(gradients.names == model.parameterNames)
+        // ∂/∂bias of Σ recurrent ⊙ bias is recurrent, whose declared (constrained) value is 1.
+        #expect(gradients["blocks.1.bias"]!.scalars == [1, 1, 1])
+        #expect(gradients["head.recurrent.original"]!.scalars == [0, 0, 0])   // bias is zero
+    }
+
     @Test func unusedParametersGetZeroGradients() throws {
         let model = Model()
         let (_, gradients) = try valueWithGradient(of: model) { m in m.scale.sum() * 3 }

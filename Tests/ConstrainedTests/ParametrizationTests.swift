@@ -129,6 +129,36 @@ struct ParametrizationTests {
         try removal(Double.self)
     }
 
+    struct FailsOnNegative: Parametrization {
+        func forward(_ x: Tensor<Double>) throws -> Tensor<Double> {
+            if x.scalars.contains(where: { $0 < 0 }) { throw TestError.rightInverseFailed }
+            return x * 2
+        }
+    }
+
+    @Test func aThrowingForwardThrowsFromValueAndLeavesTheCacheAlone() throws {
+        final class M: Layer {
+            @Constrained(FailsOnNegative()) var w = Tensor<Double>([1, 2])
+        }
+        let m = M()
+        #expect(try m.$w.value().scalars == [2, 4])
+        m.$w.original = Tensor([-1, 2])
+        #expect(throws: TestError.rightInverseFailed) { try m.$w.value() }
+        #expect(throws: TestError.rightInverseFailed) { try m.$w.value() }
+        #expect(m.$w.cacheStatistics.evaluations == 3, "a failed evaluation is not cached")
+        m.$w.original = Tensor([3, 2])
+        #expect(try m.$w.value().scalars == [6, 4])
+    }
+
+    @Test func readingAPropertyWhoseForwardThrowsStopsWithTheError() async {
+        await #expect(processExitsWith: .failure) {
+            final class M: Layer {
+                @Constrained(FailsOnNegative()) var w = Tensor<Double>([-1])
+            }
+            _ = M().w
+        }
+    }
+
     @Test func gradientsReachTheOriginalAndTheParametrizationsOwnParameter() throws {
         final class M: Layer {
             @Constrained(Magnitude<Double>(2)) var w = Tensor<Double>([2, 6])

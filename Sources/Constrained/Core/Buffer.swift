@@ -17,8 +17,8 @@
 /// are serialised by a lock.
 @propertyWrapper
 public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sendable {
-    let slotID = OwnerID.next()
-    private let value: Lock<Tensor<Scalar>?>
+    @usableFromInline let slotID = OwnerID.next()
+    @usableFromInline let value: Lock<Tensor<Scalar>?>
 
     /// A buffer holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
@@ -31,17 +31,22 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
     }
 
     /// The tensor, never tracked. Setting replaces it (detached from any graph).
+    @inlinable
     public var wrappedValue: Tensor<Scalar> {
         get {
-            guard let tensor = storedValue else {
-                fatalError("\(ConstrainedError.noValue("a @Buffer of type Tensor<\(Scalar.self)>"))")
-            }
+            guard let tensor = value.withLock({ $0 }) else { Self.noValue() }
             return tensor
         }
         set {
             let detached = newValue.detached()
             value.withLock { $0 = detached }
         }
+    }
+
+    /// Stops the program: the wrapper was read before it was given a value.
+    @usableFromInline
+    static func noValue() -> Never {
+        fatalError("\(ConstrainedError.noValue("a @Buffer of type Tensor<\(Scalar.self)>"))")
     }
 
     /// The wrapper itself (`$u`).

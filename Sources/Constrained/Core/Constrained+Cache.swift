@@ -58,41 +58,110 @@
 
 extension Constrained {
     /// The value a cache entry holds and the facts that made it valid.
+    @usableFromInline
     struct CachedValue {
         /// `forward(original)`: tracked on `tapeID`'s tape, or untracked when `tapeID` is nil.
-        var value: Tensor<Scalar>
+        @usableFromInline var value: Tensor<Scalar>
         /// The original's (identity, version) when evaluated.
-        var original: ContentKey
+        @usableFromInline var original: ContentKey
         /// The tape recording during the evaluation, nil for none.
         var tapeID: UInt64?
         /// Each state slot's (identity, version) right after the evaluation, in slot order.
         var state: [ContentKey]
         /// `Parametrization.stateVersion` right after the evaluation.
-        var stateVersion: UInt64
+        @usableFromInline var stateVersion: UInt64
     }
 
-    /// Everything a constrained property holds, behind its mutex.
+    /// Everything a constrained property holds, behind its lock.
     ///
     /// `@unchecked Sendable`: it is only ever touched inside `Lock.withLock`, which
     /// serialises all access; the parametrization it holds need not be `Sendable` itself
     /// (a user's class parametrization should not have to be).
+    @usableFromInline
     struct State: @unchecked Sendable {
-        /// The unconstrained tensor; nil until the property is given a value.
-        var original: Tensor<Scalar>?
-        var parametrization: any Parametrization<Scalar>
+        /// The unconstrained tensor; nil until the property is given a value. Change it only
+        /// through `setOriginal` / `modifyOriginal`, which bump `originalGeneration`.
+        @usableFromInline private(set) var original: Tensor<Scalar>?
+        /// Incremented by every change of `original` (replacement or in-place update). The
+        /// original is private to this state (copies of it are copy-on-write), so every change
+        /// of its content goes through one of the two mutators below: an unchanged generation
+        /// proves an unchanged (identity, version) key without touching the tensor.
+        @usableFromInline var originalGeneration: UInt64 = 0
+        @usableFromInline var parametrization: any Parametrization<Scalar>
         /// False once the parametrization was removed: reads then return the original.
-        var isParametrized = true
+        @usableFromInline var isParametrized = true
         /// The parametrization's `@Parameter`/`@Buffer` tensors, named `0.g`, `1.u`, …
         var stateSlots: [NamedSlot]
-        var isCaching = true
+        /// Whether `stateSlots` is non-empty (read by the inlined fast path).
+        @usableFromInline var hasStateSlots: Bool
+        @usableFromInline var isCaching = true
         var isTraining = true
-        var statistics = CacheStatistics()
-        var cache: CachedValue?
+        @usableFromInline var statistics = CacheStatistics()
+        /// The cache entry. Every change refreshes the fast-path copy below.
+        var cache: CachedValue? {
+            didSet {
+                refreshFastPath()
+            }
+        }
+        /// The cached value, detached, when the inlined fast path may hand it out (caching on,
+        /// parametrized, no state tensors to compare); nil otherwise. Kept beside `cache` as
+        /// plain fields so that the fast path copies nothing but the returned tensor.
+        @usableFromInline var fastValue: Tensor<Scalar>?
+        /// The `originalGeneration` at which `fastValue` was last known valid.
+        @usableFromInline var fastGeneration: UInt64 = 0
+        /// The parametrization's `stateVersion` right after computing `fastValue`.
+        @usableFromInline var fastStateVersion: UInt64 = 0
+
+        /// Replaces the original.
+        mutating func setOriginal(_ x: Tensor<Scalar>?) {
+            original = x
+            originalGeneration &+= 1
+        }
+
+        /// Updates the original in place (an optimizer step).
+        mutating func modifyOriginal<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
+            originalGeneration &+= 1
+            return try body(&original!)
+        }
+
+        /// Points the fast path at the current cache entry when it may serve untracked reads
+        /// at the current generation, or disables it.
+        mutating func refreshFastPath() {
+            if let cache, isCaching, isParametrized, !hasStateSlots, cache.original == ContentKey(original) {
+                fastValue = cache.value.detached()
+                fastGeneration = originalGeneration
+                fastStateVersion = cache.stateVersion
+            } else {
+                fastValue = nil
+            }
+        }
 
         init(original: Tensor<Scalar>?, parametrization: any Parametrization<Scalar>) {
             self.original = original
             self.parametrization = parametrization
             self.stateSlots = ParametrizationReflection.slots(of: parametrization)
+            self.hasStateSlots = !stateSlots.isEmpty
+        }
+
+        /// Replaces the parametrization's tensors (after a change of parametrization).
+        mutating func setStateSlots(_ slots: [NamedSlot]) {
+            stateSlots = slots
+            hasStateSlots = !slots.isEmpty
+        }
+
+        /// The cached value for a read with recording off, when the cache is valid for it;
+        /// nil sends the read to ``read(tape:owner:)``.
+        ///
+        /// This is the hot path (rules 1, 2 and 3 with no tape): a few integer comparisons,
+        /// inlined into the caller so that it is specialised for its scalar type. Any doubt
+        /// (state slots to compare, no cache, caching off, parametrization removed) answers nil.
+        @inlinable
+        mutating func untrackedHit() -> Tensor<Scalar>? {
+            guard fastValue != nil, originalGeneration == fastGeneration,
+                  parametrization.stateVersion == fastStateVersion
+            else { return nil }
+            statistics.hits += 1
+            return fastValue
         }
 
         /// Whether `cache` may answer a read while `tape` records (nil: recording off).
@@ -109,6 +178,7 @@ extension Constrained {
         }
 
         /// The constrained value for a read while `tape` records (nil: recording off).
+        @usableFromInline
         mutating func read(tape: GradientTape?, owner: UInt64) throws -> Tensor<Scalar> {
             guard let original else {
                 throw ConstrainedError.noValue("a @Constrained property of type Tensor<\(Scalar.self)>")
@@ -118,6 +188,9 @@ extension Constrained {
             }
             if isCaching, let cache, isValid(cache, for: tape) {
                 statistics.hits += 1
+                // The original was touched without changing its content (or the entry was built
+                // on a tape): let later untracked reads take the fast path again.
+                if tape == nil && fastGeneration != originalGeneration { refreshFastPath() }
                 return tape == nil ? cache.value.detached() : cache.value
             }
             let input = tape?.leaf(owner: owner, watching: original) ?? original

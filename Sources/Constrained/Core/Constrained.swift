@@ -40,8 +40,8 @@
 @propertyWrapper
 public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// The owner id the gradient tape keys the original's leaves on.
-    let slotID = OwnerID.next()
-    let state: Lock<State>
+    @usableFromInline let slotID = OwnerID.next()
+    @usableFromInline let state: Lock<State>
 
     /// Registers `parametrization` on the constrained value `wrappedValue`: the original is
     /// `parametrization.rightInverse(wrappedValue)`, or `wrappedValue` itself when it has no
@@ -72,13 +72,13 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     ///
     /// While a ``GradientTape`` records, the value is tracked on it (gradients reach the
     /// original). Setting runs the right inverse: see ``assign(_:)``.
+    @inlinable
     public var wrappedValue: Tensor<Scalar> {
         get {
-            do {
-                return try value()
-            } catch {
-                fatalError("@Constrained: reading the constrained value failed: \(error). Use `try $w.value()` to handle the error.")
+            if GradientTape.recording == nil, let hit = state.withLock({ $0.untrackedHit() }) {
+                return hit
             }
+            return readOrTrap()
         }
         set {
             do {
@@ -96,10 +96,24 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     ///
     /// - Throws: what the parametrization's `forward` throws (then the cache is unchanged), or
     ///   ``ConstrainedError/noValue(_:)`` when the property has no value yet.
+    @inlinable
     public func value() throws -> Tensor<Scalar> {
-        let tape = GradientTape.current
+        let tape = GradientTape.recording
+        if tape == nil, let hit = state.withLock({ $0.untrackedHit() }) { return hit }
         let owner = slotID
         return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+    }
+
+    /// The slow path of reading the property: evaluation, recorded reads, errors.
+    @usableFromInline
+    func readOrTrap() -> Tensor<Scalar> {
+        do {
+            let tape = GradientTape.recording
+            let owner = slotID
+            return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+        } catch {
+            fatalError("@Constrained: reading the constrained value failed: \(error). Use `try $w.value()` to handle the error.")
+        }
     }
 
     /// Sets the constrained value: the original becomes `rightInverse(y)`, with the right
@@ -115,7 +129,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         let y = y.detached()
         try state.withLock { s in
             guard s.isParametrized else {
-                s.original = y
+                s.setOriginal(y)
                 s.cache = nil
                 return
             }
@@ -128,7 +142,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             do {
                 let x = try withoutRecording { try p.rightInverse(y) }
                 s.parametrization = p
-                s.original = x.detached()
+                s.setOriginal(x.detached())
                 s.cache = nil
             } catch {
                 for (named, saved) in zip(s.stateSlots, snapshot) {
@@ -151,13 +165,13 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             guard let x = storedValue else {
                 fatalError("\(ConstrainedError.noValue("the original of a @Constrained property"))")
             }
-            if let tape = GradientTape.current { return tape.leaf(owner: slotID, watching: x) }
+            if let tape = GradientTape.recording { return tape.leaf(owner: slotID, watching: x) }
             return x
         }
         set {
             let x = newValue.detached()
             state.withLock { s in
-                s.original = x
+                s.setOriginal(x)
                 s.cache = nil
             }
         }
@@ -185,7 +199,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     public func modifyParametrization<R>(_ body: (inout any Parametrization<Scalar>) throws -> R) rethrows -> R {
         try state.withLock { s in
             defer {
-                s.stateSlots = s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : []
+                s.setStateSlots(s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : [])
                 s.cache = nil
             }
             return try body(&s.parametrization)
@@ -252,11 +266,11 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         try state.withLock { s in
             guard s.isParametrized else { return }
             if value == .constrained, s.original != nil {
-                s.original = try withoutRecording { try s.read(tape: nil, owner: owner) }.detached()
+                s.setOriginal(try withoutRecording { try s.read(tape: nil, owner: owner) }.detached())
             }
             s.isParametrized = false
             s.parametrization = Identity<Scalar>()
-            s.stateSlots = []
+            s.setStateSlots([])
             s.cache = nil
         }
     }
@@ -292,7 +306,7 @@ extension Constrained: TypedTensorSlot {
             guard s.original != nil else {
                 fatalError("\(ConstrainedError.noValue("the original of a @Constrained property"))")
             }
-            return try body(&s.original!)
+            return try s.modifyOriginal(body)
         }
     }
 }

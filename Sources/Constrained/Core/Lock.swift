@@ -15,13 +15,19 @@ import Darwin
 /// probe: `Mutex` reported three races per run, this lock none). The thread sanitizer
 /// intercepts `pthread_mutex_lock`, so code built on this lock can be checked for real races.
 /// The uncontended cost is the same order (one atomic operation and a call into glibc).
+@usableFromInline
 final class Lock<Value>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// The value, behind a pointer rather than in a `var`: the lock already guarantees
+    /// exclusive access, and a class's `var` would add a dynamic exclusivity check (two
+    /// runtime calls and a thread-local lookup) to every access.
+    @usableFromInline let value: UnsafeMutablePointer<Value>
 
     /// A lock protecting `value`.
+    @usableFromInline
     init(_ value: Value) {
-        self.value = value
+        self.value = .allocate(capacity: 1)
+        self.value.initialize(to: value)
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         let status = pthread_mutex_init(mutex, nil)
@@ -31,13 +37,15 @@ final class Lock<Value>: @unchecked Sendable {
     deinit {
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
+        value.deinitialize(count: 1)
+        value.deallocate()
     }
 
     /// Runs `body` with exclusive access to the value.
-    @inline(__always)
+    @inlinable
     func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
+        return try body(&value.pointee)
     }
 }

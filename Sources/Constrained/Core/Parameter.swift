@@ -19,8 +19,8 @@
 /// are serialised by a lock.
 @propertyWrapper
 public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sendable {
-    let slotID = OwnerID.next()
-    private let value: Lock<Tensor<Scalar>?>
+    @usableFromInline let slotID = OwnerID.next()
+    @usableFromInline let value: Lock<Tensor<Scalar>?>
 
     /// A parameter holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
@@ -35,18 +35,23 @@ public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked 
     /// The tensor: tracked by the recording tape, if any (see the type's documentation).
     ///
     /// Setting replaces the tensor (detached from any graph).
+    @inlinable
     public var wrappedValue: Tensor<Scalar> {
         get {
-            guard let tensor = storedValue else {
-                fatalError("\(ConstrainedError.noValue("a @Parameter of type Tensor<\(Scalar.self)>"))")
-            }
-            if let tape = GradientTape.current { return tape.leaf(owner: slotID, watching: tensor) }
+            guard let tensor = value.withLock({ $0 }) else { Self.noValue() }
+            if let tape = GradientTape.recording { return tape.leaf(owner: slotID, watching: tensor) }
             return tensor
         }
         set {
             let detached = newValue.detached()
             value.withLock { $0 = detached }
         }
+    }
+
+    /// Stops the program: the wrapper was read before it was given a value.
+    @usableFromInline
+    static func noValue() -> Never {
+        fatalError("\(ConstrainedError.noValue("a @Parameter of type Tensor<\(Scalar.self)>"))")
     }
 
     /// The wrapper itself (`$b`).

@@ -23,19 +23,26 @@ enum TensorRole: Sendable, Equatable {
 
 /// The exact content of a tensor slot: its storage identity and version. Two equal keys mean
 /// the same scalars (see `Tensor.version`).
-struct ContentKey: Equatable {
-    var storageID: UInt64
-    var version: UInt64
+@usableFromInline
+struct ContentKey: Equatable, Sendable {
+    @usableFromInline var storageID: UInt64
+    @usableFromInline var version: UInt64
     /// An unset slot.
-    static let empty = ContentKey(storageID: 0, version: 0)
+    @usableFromInline static let empty = ContentKey(storageID: 0, version: 0)
 
+    @inlinable
     init(storageID: UInt64, version: UInt64) {
         self.storageID = storageID
         self.version = version
     }
 
+    @inlinable
     init<Scalar>(_ tensor: Tensor<Scalar>?) {
-        if let tensor { self.init(storageID: tensor.storageID, version: tensor.version) } else { self = .empty }
+        if let tensor {
+            self.init(storageID: tensor.storageID, version: tensor.version)
+        } else {
+            self.init(storageID: 0, version: 0)
+        }
     }
 }
 

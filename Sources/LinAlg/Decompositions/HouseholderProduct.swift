@@ -32,8 +32,9 @@ public func householderProduct<Scalar>(_ reflectors: Tensor<Scalar>, tau: Tensor
     if let message = HouseholderShapes.mismatch(reflectors.shape, tau.shape) { preconditionFailure(message) }
     let layout = MatrixBatch(reflectors.shape, operation: "householderProduct")
     try requireFinite(reflectors, layout, operation: "householderProduct")
-    try requireFinite(tau.reshaped(to: tau.shape + [1]), MatrixBatch(tau.shape + [1], operation: "householderProduct"),
-                      operation: "householderProduct")
+    for i in 0..<tau.scalarCount where !tau.storage.base[i].isFinite {
+        throw LinAlgError(operation: "householderProduct", shape: tau.shape, cause: .nonFinite)
+    }
     let m = layout.rows, n = layout.columns, k = tau.shape[tau.rank - 1]
     let blocks = HouseholderBlocks(m: m, n: n, k: k)
     let tapeID = Tensor.recordingTapeID(reflectors, tau)

@@ -1,15 +1,17 @@
 // logSumExp, softmax and logSoftmax: the max-shifted forms, stable for any input.
 //
-// log Σ eˣⁱ = m + log Σ e^(xᵢ − m) with m = max xᵢ: every exponent is ≤ 0, so nothing
-// overflows, and the largest term is 1, so the sum is ≥ 1 and its logarithm loses nothing.
-// When m is ±∞ the shift is taken as 0 (so an all −∞ slice gives −∞ and a slice holding +∞
-// gives +∞, instead of NaN from ∞ − ∞).
+// With m = max xᵢ, every shifted exponent xᵢ − m is ≤ 0, so e^(xᵢ − m) never overflows, and
+// the largest term is 1, so s = Σ e^(xᵢ − m) ≥ 1 and log s loses nothing:
+//   logSumExp = m + log s,   softmax = e^(x − m) / s,   logSoftmax = (x − m) − log s.
+// softmax and logSoftmax are formed from the shifted values directly, not as exp(x − lse) or
+// x − lse: lse is rounded at the scale of m (an ulp of 1000 is 6e-5 in Float), the shifted
+// values are not. When m is ±∞ the shift is taken as 0 (so an all −∞ slice gives −∞ and a
+// slice holding +∞ gives +∞, instead of NaN from ∞ − ∞).
 
 extension Tensor {
     /// log Σ exp(x) along `axes` (negative axes count from the end), computed stably.
     ///
-    /// Derivative: the softmax of the slice, exp(x − logSumExp); 0 for a slice whose
-    /// logSumExp is −∞ (all elements −∞).
+    /// Derivative: the softmax of the slice; 0 for a slice of all −∞.
     ///
     /// ```swift
     /// Tensor<Double>([1000, 1000]).logSumExp(alongAxes: [0])   // 1000 + log 2, not ∞
@@ -17,13 +19,15 @@ extension Tensor {
     @inlinable
     public func logSumExp(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let axes = Tensor.normalizedAxes(axes, rank: rank, operation: "logSumExp(alongAxes:)")
-        let kept = logSumExpKeepingDimensions(alongAxes: axes, operation: "logSumExp(alongAxes:)")
+        let parts = detached().shiftedExponentials(alongAxes: axes, operation: "logSumExp(alongAxes:)")
+        let kept = Tensor.broadcastingMap(parts.shift, parts.sums.applying(.log, generic: { Scalar.log($0) })) { $0 + $1 }
         var out = reshapedReduction(kept, axes: axes, keepingDimensions: keepingDimensions)
         if let tapeID = Tensor.recordingTapeID(self) {
-            let x = detached()
             out.record(tapeID, "logSumExp(alongAxes:)", self) { g in
-                let weights = Tensor.exponentialWeights(x, kept)
-                return Tensor.broadcastingMap(weights, Tensor(storage: g.storage, shape: kept.shape)) { $0 * $1 }
+                let scale = Tensor.broadcastingMap(Tensor(storage: g.storage, shape: kept.shape), parts.sums) {
+                    $1 == 0 ? 0 : $0 / $1
+                }
+                return Tensor.broadcastingMap(parts.exponentials, scale) { $0 * $1 }
             }
         }
         return out
@@ -41,31 +45,24 @@ extension Tensor {
         logSumExp(alongAxes: Array(0..<rank))
     }
 
-    /// The stable logSumExp along normalised `axes`, reduced axes kept with extent 1; not
-    /// recorded.
+    /// The pieces of the shifted forms along normalised `axes`: the shift m (the maximum, or
+    /// 0 where that is not finite), x − m, e^(x − m), and s = Σ e^(x − m); m and s keep the
+    /// reduced axes with extent 1. Not recorded.
     @inlinable
-    func logSumExpKeepingDimensions(alongAxes axes: [Int], operation: String) -> Tensor {
-        precondition(scalarCount > 0 || axes.isEmpty,
-                     "\(operation): shape \(shape) has no elements")
+    func shiftedExponentials(alongAxes axes: [Int], operation: String)
+        -> (shift: Tensor, shifted: Tensor, exponentials: Tensor, sums: Tensor) {
+        precondition(scalarCount > 0 || axes.isEmpty, "\(operation): shape \(shape) has no elements")
         let m = reduced(alongAxes: axes, .max, operation: operation).map { $0.isFinite ? $0 : 0 }
-        let e = Tensor.broadcastingMap(self, m) { $0 - $1 }.applying(.exp, generic: { Scalar.exp($0) })
-        let s = e.reduced(alongAxes: axes, .sum, operation: operation)
-        return Tensor.broadcastingMap(m, s.applying(.log, generic: { Scalar.log($0) })) { $0 + $1 }
-    }
-
-    /// exp(x − l) with `l` broadcast (a logSumExp kept with extent-1 axes), and 0 where
-    /// l = −∞.
-    @inlinable
-    static func exponentialWeights(_ x: Tensor, _ l: Tensor) -> Tensor {
-        Tensor.broadcastingMap(x, l) { $1 == -.infinity ? -.infinity : $0 - $1 }
-            .applying(.exp, generic: { Scalar.exp($0) })
+        let shifted = Tensor.broadcastingMap(self, m) { $0 - $1 }
+        let e = shifted.applying(.exp, generic: { Scalar.exp($0) })
+        return (m, shifted, e, e.reduced(alongAxes: axes, .sum, operation: operation))
     }
 }
 
 /// The softmax exp(xᵢ) / Σⱼ exp(xⱼ) along `axis` (default: the last), computed stably.
 ///
-/// Each slice along `axis` becomes a probability vector. Derivative (vector–Jacobian
-/// product): y ⊙ (g − Σ g ⊙ y).
+/// Each slice along `axis` becomes a probability vector (a slice of all −∞ gives NaN, as
+/// 0/0). Derivative (vector–Jacobian product): y ⊙ (g − Σ g ⊙ y).
 ///
 /// ```swift
 /// let p = softmax(logits)                    // rows sum to 1
@@ -74,8 +71,8 @@ extension Tensor {
 @inlinable
 public func softmax<Scalar>(_ x: Tensor<Scalar>, alongAxis axis: Int = -1) -> Tensor<Scalar> {
     let axis = Shape.normalize(axis: axis, rank: x.rank, operation: "softmax(_:alongAxis:)")
-    let lse = x.detached().logSumExpKeepingDimensions(alongAxes: [axis], operation: "softmax(_:alongAxis:)")
-    var y = Tensor.exponentialWeights(x.detached(), lse)
+    let parts = x.detached().shiftedExponentials(alongAxes: [axis], operation: "softmax(_:alongAxis:)")
+    var y = Tensor.broadcastingMap(parts.exponentials, parts.sums) { $0 / $1 }
     if let tapeID = Tensor.recordingTapeID(x) {
         let value = y.detached()
         y.record(tapeID, "softmax", x) { g in
@@ -87,21 +84,21 @@ public func softmax<Scalar>(_ x: Tensor<Scalar>, alongAxis axis: Int = -1) -> Te
     return y
 }
 
-/// log softmax(x) = x − logSumExp(x) along `axis` (default: the last), computed stably.
+/// log softmax(x) = (x − m) − log Σ e^(x − m) along `axis` (default: the last), computed
+/// stably.
 ///
 /// Prefer it to `log(softmax(x))`, which underflows to −∞ for very negative logits.
 /// Derivative: g − softmax(x) · Σ g.
 @inlinable
 public func logSoftmax<Scalar>(_ x: Tensor<Scalar>, alongAxis axis: Int = -1) -> Tensor<Scalar> {
     let axis = Shape.normalize(axis: axis, rank: x.rank, operation: "logSoftmax(_:alongAxis:)")
-    let lse = x.detached().logSumExpKeepingDimensions(alongAxes: [axis], operation: "logSoftmax(_:alongAxis:)")
-    var y = Tensor.broadcastingMap(x.detached(), lse) { $0 - $1 }
+    let parts = x.detached().shiftedExponentials(alongAxes: [axis], operation: "logSoftmax(_:alongAxis:)")
+    var y = Tensor.broadcastingMap(parts.shifted, parts.sums.applying(.log, generic: { Scalar.log($0) })) { $0 - $1 }
     if let tapeID = Tensor.recordingTapeID(x) {
-        let value = y.detached()
         y.record(tapeID, "logSoftmax", x) { g in
             let total = g.reduced(alongAxes: [axis], .sum, operation: "logSoftmax pullback")
-            let p = value.applying(.exp, generic: { Scalar.exp($0) })
-            return Tensor.broadcastingMap(g, Tensor.broadcastingMap(p, total) { $0 * $1 }) { $0 - $1 }
+            let scale = Tensor.broadcastingMap(total, parts.sums) { $0 / $1 }
+            return Tensor.broadcastingMap(g, Tensor.broadcastingMap(parts.exponentials, scale) { $0 * $1 }) { $0 - $1 }
         }
     }
     return y
