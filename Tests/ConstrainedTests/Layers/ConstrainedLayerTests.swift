@@ -115,6 +115,17 @@ struct ConstrainedLayerTests {
         try orthogonalRecurrence(Double.self)
     }
 
+    @Test func orthogonalRecurrentKernelTakesTheTorusInitialisationByAssignment() {
+        // expRNN's initialisation for the copy task: assign a torus sample as the constrained
+        // value; the right inverse moves the base there, so the kernel reads it back.
+        let cell = RNNCell<Double>(inputSize: 10, hiddenSize: 8, nonlinearity: .modReLU, recurrent: Orthogonal(), seed: 14)
+        var g = SeededGenerator(seed: 15)
+        let sample = Orthogonal<Double>.torusSample(n: 8, using: &g)
+        cell.recurrent = sample
+        #expect(maxRelativeError(cell.recurrent, sample) <= 64 * Double.ulpOfOne)
+        #expect(cell.stateNames == ["recurrent.0.base"])
+    }
+
     @Test func orthogonalRecurrentGradientsMatchFiniteDifferences() throws {
         let cell = RNNCell<Double>(inputSize: 2, hiddenSize: 3, recurrent: Orthogonal(map: .cayley), seed: 12)
         let xs = Tensor<Double>.randomNormal([3, 2, 2], seed: 13)
