@@ -20,6 +20,41 @@ test: deps
 demo: deps
 	@echo "The demo arrives with issue 5; for now: make test"
 
+# Benchmarks: ours (release build), then NumPy/SciPy (system python3), then PyTorch when
+# $(PEER_PYTHON) exists, on $(BENCH_THREADS) BLAS threads each; report.py joins them into
+# Docs/Benchmarks.md and Docs/benchmarks.svg. `make bench QUICK=1` (a smoke run) or
+# `make bench FILTER=regex` (over suite/workload/dtype/n/phase) leave their report in bench-out/.
+BENCH_THREADS := 2
+BENCH_OUT := bench-out
+PEER_PYTHON ?= .venv-bench/bin/python
+BENCH_FLAGS := --threads $(BENCH_THREADS) $(if $(QUICK),--quick) $(if $(FILTER),--filter '$(FILTER)')
+BENCH_DOCS := $(if $(QUICK)$(FILTER),$(BENCH_OUT),Docs)
+BENCH_ENV := OPENBLAS_NUM_THREADS=$(BENCH_THREADS)
+
+bench: deps
+	$(SWIFT) build -c release --product constrained-bench
+	@mkdir -p $(BENCH_OUT) $(BENCH_DOCS)
+	@rm -f $(BENCH_OUT)/*.jsonl
+	$(BENCH_ENV) "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_FLAGS) --output $(BENCH_OUT)/constrained.jsonl
+	$(BENCH_ENV) python3 Scripts/bench/peer_numpy.py $(BENCH_FLAGS) --output $(BENCH_OUT)/numpy.jsonl
+	@if [ -x "$(PEER_PYTHON)" ]; then \
+		echo '$(BENCH_ENV) $(PEER_PYTHON) Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl'; \
+		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl; \
+	else \
+		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
+	fi
+	python3 Scripts/bench/report.py $(BENCH_OUT)/*.jsonl --markdown $(BENCH_DOCS)/Benchmarks.md --svg $(BENCH_DOCS)/benchmarks.svg
+
+# The PyTorch peer's virtual environment (never a dependency of the package or of CI).
+# PyTorch comes from its CPU-only index when that is reachable (PyPI's Linux wheel pulls
+# several GB of CUDA libraries), else from PyPI.
+bench-peer-setup:
+	python3 -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --upgrade pip
+	.venv-bench/bin/pip install --quiet numpy scipy
+	.venv-bench/bin/pip install --quiet --retries 0 --timeout 15 --index-url https://download.pytorch.org/whl/cpu torch \
+		|| .venv-bench/bin/pip install --quiet torch
+
 # Regenerates the reference fixtures from NumPy/SciPy (see README).
 fixtures:
 	python3 Scripts/fixtures/generate.py Tests/LinAlgTests/Fixtures

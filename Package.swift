@@ -33,6 +33,7 @@ let package = Package(
             name: "ConstrainedBenchmarks",
             dependencies: [
                 "Constrained",
+                "CLAPACK",  // openblas_set_num_threads: the benchmark states its thread count
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,7 +42,11 @@ let package = Package(
             dependencies: ["LinAlg"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "ConstrainedTests", dependencies: ["Constrained"]),
+        .testTarget(
+            name: "ConstrainedTests",
+            dependencies: ["Constrained"],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

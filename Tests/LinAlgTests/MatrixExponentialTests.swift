@@ -124,7 +124,8 @@ struct MatrixExponentialTests {
         for bad in [S.nan, S.infinity] {
             var a = Tensor<S>.zeros([2, 3, 3])
             a[1, 2, 0] = bad
-            #expect(throws: LinAlgError(operation: "matrixExp", shape: [2, 3, 3], cause: .nonFinite)) {
+            #expect(throws: LinAlgError(operation: "matrixExp", shape: [2, 3, 3], cause: .nonFinite,
+                                        batchIndex: [1])) {
                 try matrixExp(a)
             }
         }
@@ -144,7 +145,11 @@ struct MatrixExponentialTests {
             #expect(error.cause == .overflow)
             #expect(error.description == "matrixExp: matrix of shape [3, 3] gives a result too large for the scalar type (overflow)")
         }
-        #expect(throws: LinAlgError.self) { try matrixExp(Tensor<Double>.eye(2) * 800) }
+        // In a batch, the error names the matrix that overflowed.
+        let batch = Tensor<Double>.eye(rows: 2, columns: 2, batch: [3]) * Tensor<Double>([1, 800, 2]).reshaped(to: [3, 1, 1])
+        #expect(throws: LinAlgError(operation: "matrixExp", shape: [3, 2, 2], cause: .overflow, batchIndex: [1])) {
+            try matrixExp(batch)
+        }
         // Near the limit but representable: e⁸⁰ ≈ 5.5e34 in Float.
         let near = try matrixExp(Tensor<Float>.eye(2) * 80)
         #expect(abs(near[0, 0] / Float.exp(80) - 1) < 1e-5)

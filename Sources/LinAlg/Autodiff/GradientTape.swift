@@ -36,6 +36,17 @@ public final class GradientTape: @unchecked Sendable {
 
     private struct State {
         var isConsumed = false
+        /// Leaves watched on behalf of long-lived owners (parameters), by owner; see
+        /// ``leaf(owner:watching:)``.
+        var ownedLeaves: [UInt64: [OwnedLeaf]] = [:]
+    }
+
+    /// One leaf watched for an owner: the content it was made from and the leaf itself
+    /// (a `Tensor<Scalar>` of the owner's scalar type, boxed because the tape is not generic).
+    private struct OwnedLeaf {
+        let storageID: UInt64
+        let version: UInt64
+        let leaf: Any
     }
 
     /// The tape recording in the current task (or thread), if any.
@@ -54,7 +65,24 @@ public final class GradientTape: @unchecked Sendable {
 
     /// Runs `body` with this tape recording.
     public func record<R>(_ body: () throws -> R) rethrows -> R {
-        try GradientTape.$current.withValue(self) { try body() }
+        GradientTape.activeRecordings.add(1, ordering: .relaxed)
+        defer { GradientTape.activeRecordings.subtract(1, ordering: .relaxed) }
+        return try GradientTape.$current.withValue(self) { try body() }
+    }
+
+    /// How many ``record(_:)`` scopes are running, process-wide.
+    @usableFromInline static let activeRecordings = Atomic<Int>(0)
+
+    /// The tape recording in the current task, like ``current``, but answering `nil` in about
+    /// a nanosecond when no tape records anywhere in the process (the common case outside
+    /// training steps), instead of the ~20 ns of a task-local lookup.
+    ///
+    /// Exact: a tape records on a thread only inside its `record` scope, and the thread's own
+    /// increment of the process-wide count is visible to it, so a zero count means no tape
+    /// records on this thread. A non-zero count falls back to the task-local lookup.
+    @inlinable
+    public static var recording: GradientTape? {
+        activeRecordings.load(ordering: .relaxed) == 0 ? nil : current
     }
 
     /// Returns `x` marked as an input this tape differentiates with respect to.
@@ -64,6 +92,44 @@ public final class GradientTape: @unchecked Sendable {
     public func watch<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         Tensor(storage: x.storage, shape: x.shape,
                node: TapeNode(tapeID: id, shape: x.shape, operation: "watch", parents: [], pullback: nil))
+    }
+
+    /// The leaf this tape watches on behalf of `owner` for the content of `value`.
+    ///
+    /// A long-lived owner (a trainable parameter, identified by a process-unique `owner` id)
+    /// calls this each time it is read while the tape records. The first call for a given
+    /// content (`value`'s ``Tensor/storageID`` and ``Tensor/version``) watches `value` and
+    /// remembers the leaf; later calls with the same content return that same leaf, so all
+    /// uses of the parameter during one recording hang off one leaf and their gradients
+    /// accumulate into it. When the owner's content changed (it was updated in place while
+    /// the tape recorded), a new leaf is made and kept beside the old one:
+    /// ``leaves(owner:as:)`` returns both, and the gradient with respect to the owner is the
+    /// sum over them.
+    ///
+    /// The registry lives as long as the tape, and a non-persistent tape clears it when its
+    /// gradient is taken (fetch the leaves before calling ``gradient(of:wrt:)``).
+    public func leaf<Scalar>(owner: UInt64, watching value: Tensor<Scalar>) -> Tensor<Scalar> {
+        state.withLock { s in
+            let storageID = value.storageID, version = value.version
+            if let entries = s.ownedLeaves[owner] {
+                for entry in entries.reversed()
+                where entry.storageID == storageID && entry.version == version {
+                    if let leaf = entry.leaf as? Tensor<Scalar>, leaf.shape == value.shape { return leaf }
+                }
+            }
+            let leaf = watch(value)
+            s.ownedLeaves[owner, default: []].append(
+                OwnedLeaf(storageID: storageID, version: version, leaf: leaf))
+            return leaf
+        }
+    }
+
+    /// The leaves this tape watched on behalf of `owner` (see ``leaf(owner:watching:)``),
+    /// oldest first; empty when the owner was not read while the tape recorded.
+    public func leaves<Scalar>(owner: UInt64, as scalarType: Scalar.Type = Scalar.self) -> [Tensor<Scalar>] {
+        state.withLock { s in
+            (s.ownedLeaves[owner] ?? []).compactMap { $0.leaf as? Tensor<Scalar> }
+        }
     }
 
     /// The gradient of a one-element `target` with respect to each of `inputs`.
@@ -78,7 +144,12 @@ public final class GradientTape: @unchecked Sendable {
         }
         try state.withLock { s in
             if s.isConsumed { throw GradientError.tapeConsumed(tapeID: id) }
-            if !isPersistent { s.isConsumed = true }
+            if !isPersistent {
+                s.isConsumed = true
+                // The owned leaves share their owners' storage; dropping them now lets an
+                // optimizer update those storages in place instead of copying them.
+                s.ownedLeaves = [:]
+            }
         }
         guard let root = target.node else {
             return inputs.map { Tensor(shape: $0.shape, repeating: 0) }
@@ -133,8 +204,19 @@ public final class GradientTape: @unchecked Sendable {
                     precondition(dx.shape == parent.shape,
                                  "pullback of \(node.operation) returned shape \(dx.shape) for an input of shape \(parent.shape)")
                     let pkey = ObjectIdentifier(parent)
-                    if let existing = cotangents[pkey] {
-                        cotangents[pkey] = existing + dx
+                    if var existing = cotangents.removeValue(forKey: pkey) {
+                        // In place with BLAS axpy: this generic function is not specialised
+                        // for the caller's scalar type, and `existing + dx` here ran the
+                        // broadcasting loop unspecialised (a third of an RNN training step,
+                        // whose kernels and states have hundreds of uses each). Copy-on-write
+                        // keeps tensors a pullback shares intact.
+                        existing.withUnsafeMutableBufferPointer { acc in
+                            dx.withUnsafeBufferPointer { d in
+                                guard acc.count > 0 else { return }
+                                Scalar.axpy(n: acc.count, alpha: 1, x: d.baseAddress!, y: acc.baseAddress!)
+                            }
+                        }
+                        cotangents[pkey] = existing
                     } else {
                         cotangents[pkey] = dx
                     }

@@ -44,23 +44,20 @@ enum MatrixExponentialKernel {
     @inlinable
     static func forward<Scalar>(_ a: Tensor<Scalar>, keepingState: Bool) throws
         -> (Tensor<Scalar>, [PadeExponentialState<Scalar>]?) {
-        precondition(a.rank >= 2 && a.shape[a.rank - 1] == a.shape[a.rank - 2],
-                     "matrixExp: needs square matrices (..., n, n), got shape \(a.shape)")
-        let n = a.shape[a.rank - 1]
-        let count = n * n
-        let batch = count == 0 ? 0 : a.scalarCount / count
+        let layout = MatrixBatch(a.shape, operation: "matrixExp")
+        layout.requireSquare("matrixExp")
+        try requireFinite(a, layout, operation: "matrixExp")
+        let n = layout.rows, count = layout.size, batch = layout.count
         let shape = a.shape
+        if count == 0 { return (Tensor(shape: shape, repeating: 0), keepingState ? [] : nil) }
         let input = a.storage.base
-        for i in 0..<a.scalarCount where !input[i].isFinite {
-            throw LinAlgError(operation: "matrixExp", shape: shape, cause: .nonFinite)
-        }
         var states: [PadeExponentialState<Scalar>] = []
         if keepingState { states.reserveCapacity(batch) }
         let out = try Tensor<Scalar>(shape: shape) { out in
             for t in 0..<batch {
                 let state = try PadeExponential<Scalar>.exponential(
                     of: input + t * count, n: n, into: out.baseAddress! + t * count,
-                    keepingState: keepingState, shape: shape)
+                    keepingState: keepingState, shape: shape, batchIndex: layout.index(of: t))
                 if let state { states.append(state) }
             }
         }

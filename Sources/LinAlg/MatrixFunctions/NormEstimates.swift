@@ -3,9 +3,39 @@
 // Everything is returned as a base-2 logarithm: powers such as ‖|A|²⁷‖ overflow long before
 // the exponential does, so the vectors are renormalised by powers of two after every product
 // (exact) and the exponents are carried separately.
+//
+// The matrix–vector products are plain loops rather than BLAS GEMV: they come in chains of up
+// to 27 dependent calls, and OpenBLAS runs GEMV on several threads above n ≈ 96, so each call
+// would pay a thread hand-off (and, on a loaded machine, a wait for a time slice) for a few
+// microseconds of work. A single-threaded loop over a matrix that sits in cache is as fast.
+
+import RealModule
 
 @usableFromInline
 enum NormEstimates<Scalar: TensorScalar> {
+    /// `y ← op(A) x` for a row-major n × n matrix, single-threaded. Summation order is left to
+    /// the optimiser (`Relaxed`), which is all an estimate needs.
+    @inlinable
+    static func multiply(_ a: UnsafePointer<Scalar>, transposed: Bool, _ x: UnsafePointer<Scalar>,
+                         into y: UnsafeMutablePointer<Scalar>, n: Int) {
+        if transposed {
+            // y = Σ_i x_i A[i, :]: contiguous row updates.
+            y.initialize(repeating: 0, count: n)
+            for i in 0..<n {
+                let xi = x[i], row = a + i * n
+                if xi == 0 { continue }
+                for j in 0..<n { y[j] = Relaxed.multiplyAdd(xi, row[j], y[j]) }
+            }
+        } else {
+            for i in 0..<n {
+                let row = a + i * n
+                var s: Scalar = 0
+                for j in 0..<n { s = Relaxed.multiplyAdd(row[j], x[j], s) }
+                y[i] = s
+            }
+        }
+    }
+
     /// Rescales `v` (non-zero entries assumed finite) so that its largest magnitude lies in
     /// [1, 2), and returns the base-2 exponent taken out.
     @inlinable
@@ -28,8 +58,7 @@ enum NormEstimates<Scalar: TensorScalar> {
         var exponent = 0
         let order: [UnsafePointer<Scalar>] = transposed ? factors : factors.reversed()
         for m in order {
-            Scalar.gemv(trans: transposed, m: n, n: n, alpha: 1, a: m, lda: n,
-                        x: v, incx: 1, beta: 0, y: scratch, incy: 1)
+            multiply(m, transposed: transposed, v, into: scratch, n: n)
             v.update(from: scratch, count: n)
             exponent += normalize(v, count: n)
         }
@@ -42,7 +71,7 @@ enum NormEstimates<Scalar: TensorScalar> {
     /// a few steps of a power-like iteration on the convex function `x ↦ ‖Bx‖₁` over the unit
     /// ball, alternating products with `B` and `Bᵀ`, then an extra probe with an alternating
     /// vector that catches the cases where the iteration stalls. At most 11 products with the
-    /// chain, each `k` GEMVs; the matrices themselves are never formed.
+    /// chain, each `k` matrix–vector products; the matrices themselves are never formed.
     @inlinable
     static func log2OneNormEstimate(ofProduct factors: [UnsafePointer<Scalar>], n: Int) -> Double {
         var x = [Scalar](repeating: 0, count: n)
@@ -153,8 +182,8 @@ enum NormEstimates<Scalar: TensorScalar> {
             vector.withUnsafeMutableBufferPointer { v in
                 scratch.withUnsafeMutableBufferPointer { s in
                     for _ in power..<p {
-                        Scalar.gemv(trans: true, m: n, n: n, alpha: 1, a: base, lda: n,
-                                    x: v.baseAddress!, incx: 1, beta: 0, y: s.baseAddress!, incy: 1)
+                        NormEstimates.multiply(base, transposed: true, v.baseAddress!,
+                                               into: s.baseAddress!, n: n)
                         v.baseAddress!.update(from: s.baseAddress!, count: n)
                         e += NormEstimates.normalize(v.baseAddress!, count: n)
                     }

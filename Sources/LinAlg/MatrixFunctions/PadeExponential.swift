@@ -52,15 +52,18 @@ enum PadeExponential<Scalar: TensorScalar> {
     /// Fréchet derivative needs when `keepingState` is set.
     ///
     /// - Throws: ``LinAlgError`` (`.overflow`) when the result does not fit the scalar type,
-    ///   `.singular` if `V − U` were singular (impossible in exact arithmetic for the θ used:
-    ///   q_m has no zeros in the disc of radius θ_m).
+    ///   `.singular` if `V − U = q_m(2^{-s}A)` were singular (impossible in exact arithmetic:
+    ///   q_m has no zeros in the disc of radius θ_m, which holds the spectrum of 2^{-s}A since
+    ///   the spectral radius is at most every η).
     @inlinable
     static func exponential(of x: UnsafePointer<Scalar>, n: Int,
                             into out: UnsafeMutablePointer<Scalar>,
-                            keepingState: Bool, shape: [Int]) throws -> PadeExponentialState<Scalar>? {
+                            keepingState: Bool, shape: [Int],
+                            batchIndex: [Int]? = nil) throws -> PadeExponentialState<Scalar>? {
         let count = n * n
         let parameters = PadeParameters.forScalar(Scalar.self)
-        let overflow = LinAlgError(operation: "matrixExp", shape: shape, cause: .overflow)
+        let overflow = LinAlgError(operation: "matrixExp", shape: shape, cause: .overflow,
+                                   batchIndex: batchIndex)
 
         let a = Matrix.allocate(n)
         a.base.update(from: x, count: count)
@@ -130,7 +133,8 @@ enum PadeExponential<Scalar: TensorScalar> {
             Scalar.getrf(m: Int32(n), n: Int32(n), a: lu.base, lda: Int32(n), ipiv: $0.baseAddress!)
         }
         if info > 0 {
-            throw LinAlgError(operation: "matrixExp", shape: shape, cause: .singular(pivot: Int(info)))
+            throw LinAlgError(operation: "matrixExp", shape: shape, cause: .singular(pivot: Int(info)),
+                              batchIndex: batchIndex)
         }
         precondition(info == 0, "matrixExp: getrf reported illegal argument \(-info)")
         pivots.withUnsafeBufferPointer {

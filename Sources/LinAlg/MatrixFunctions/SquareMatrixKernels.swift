@@ -20,23 +20,34 @@ enum SquareMatrix<Scalar: TensorScalar> {
                     a: a, lda: n, b: b, ldb: n, beta: beta, c: c, ldc: n)
     }
 
-    /// `dst ← Σ coefficients[k] · terms[k] + identity · I`.
+    /// `dst ← Σ coefficients[k] · terms[k] + identity · I` for up to four terms.
     ///
-    /// The first term is written in one vectorisable pass and the others added with AXPY; the
-    /// identity touches the diagonal only.
+    /// One fused, vectorisable pass (no BLAS: AXPY would spread each O(n²) pass over
+    /// threads); the identity touches the diagonal only.
     @inlinable
     static func combine(into dst: UnsafeMutablePointer<Scalar>, n: Int,
                         _ coefficients: [Scalar], _ terms: [UnsafePointer<Scalar>],
                         identity: Scalar = 0) {
         let count = n * n
-        if terms.isEmpty {
+        switch terms.count {
+        case 0:
             dst.initialize(repeating: 0, count: count)
-        } else {
-            let c0 = coefficients[0], p0 = terms[0]
+        case 1:
+            let (c0, p0) = (coefficients[0], terms[0])
             for i in 0..<count { dst[i] = c0 * p0[i] }
-            for k in 1..<terms.count {
-                Scalar.axpy(n: count, alpha: coefficients[k], x: terms[k], y: dst)
-            }
+        case 2:
+            let (c0, p0, c1, p1) = (coefficients[0], terms[0], coefficients[1], terms[1])
+            for i in 0..<count { dst[i] = c0 * p0[i] + c1 * p1[i] }
+        case 3:
+            let (c0, p0, c1, p1) = (coefficients[0], terms[0], coefficients[1], terms[1])
+            let (c2, p2) = (coefficients[2], terms[2])
+            for i in 0..<count { dst[i] = c0 * p0[i] + c1 * p1[i] + c2 * p2[i] }
+        case 4:
+            let (c0, p0, c1, p1) = (coefficients[0], terms[0], coefficients[1], terms[1])
+            let (c2, p2, c3, p3) = (coefficients[2], terms[2], coefficients[3], terms[3])
+            for i in 0..<count { dst[i] = c0 * p0[i] + c1 * p1[i] + c2 * p2[i] + c3 * p3[i] }
+        default:
+            preconditionFailure("SquareMatrix.combine: at most four terms, got \(terms.count)")
         }
         if identity != 0 {
             for i in 0..<n { dst[i * (n + 1)] += identity }

@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""Joins the JSON lines of `constrained-bench` and its peers into ratio tables.
+
+    python3 Scripts/bench/report.py bench-out/*.jsonl [--markdown Docs/Benchmarks.md]
+                                                      [--svg Docs/benchmarks.svg]
+
+Lines are joined on suite/workload/dtype/n/phase. The ratio is our median time over the
+peer's: below 1 we are faster. Prints one table per suite; with --markdown also writes the
+document (machine, versions, thread counts, tables, how to reproduce), with --svg a chart of
+the ratios (hand-written SVG, no plotting library).
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import subprocess
+from collections import defaultdict
+
+OURS = "constrained"
+PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch")]
+SUITE_ORDER = ["linalg", "elementwise", "autodiff"]
+SUITE_TITLES = {
+    "linalg": "Linear algebra (forward)",
+    "elementwise": "Elementwise on 10⁶ elements (forward)",
+    "autodiff": "Gradient tape: forward and forward+backward",
+}
+
+# The targets the issues set, as the largest acceptable ratio to one peer.
+# (peer, suite, workloads or None for all, phase, smallest n, largest ratio, source)
+TARGETS = [
+    ("numpy", "linalg", None, "forward", 256, 1.10, "issue 2"),
+    ("numpy", "elementwise", None, "forward", 0, 1.5, "issue 2"),
+    ("torch", "autodiff", {"matrix_exp"}, "forward+backward", 0, 0.35, "issue 3"),
+    ("torch", "autodiff", {"householder_product", "householder_product_tall"}, "forward+backward", 0, 0.25, "issue 3"),
+    ("torch", "autodiff", {"cayley", "qr", "eigh", "svd"}, "forward+backward", 0, 1.0, "issue 3"),
+]
+
+
+def target_for(peer, suite, workload, phase, n):
+    for t_peer, t_suite, names, t_phase, min_n, limit, source in TARGETS:
+        if (t_peer, t_suite, t_phase) == (peer, suite, phase) and n >= min_n \
+                and (names is None or workload in names):
+            return limit, source
+    return None
+
+
+def load(paths):
+    """(meta by impl, {impl: {key: line}})."""
+    meta, rows = {}, defaultdict(dict)
+    for path in paths:
+        with open(path) as f:
+            for text in f:
+                text = text.strip()
+                if not text:
+                    continue
+                line = json.loads(text)
+                if "meta" in line:
+                    meta[line["meta"]["impl"]] = line["meta"]
+                    continue
+                key = (line["suite"], line["workload"], line["dtype"], line["n"], line["phase"])
+                rows[line["impl"]][key] = line
+    return meta, rows
+
+
+def order(keys):
+    """Suites in SUITE_ORDER, workloads in the order constrained-bench ran them, then dtype,
+    size and phase."""
+    first_seen = {}
+    for suite, workload, *_ in keys:
+        first_seen.setdefault((suite, workload), len(first_seen))
+
+    def rank(key):
+        suite, workload, dtype, n, phase = key
+        s = SUITE_ORDER.index(suite) if suite in SUITE_ORDER else len(SUITE_ORDER)
+        return (s, suite, first_seen[(suite, workload)], dtype, n, phase)
+    return sorted(keys, key=rank)
+
+
+def fmt_time(s):
+    if s is None:
+        return "—"
+    if s < 1e-3:
+        return f"{s * 1e6:.1f} µs"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "—"
+    return f"{r:.2f}" if r >= 0.1 else f"{r:.3f}"
+
+
+def build_rows(rows, stat):
+    """One row per workload we measured: times, ratios and targets per peer."""
+    out = []
+    ours = rows.get(OURS, {})
+    peers = [(impl, title) for impl, title in PEERS if impl in rows]
+    for key in order(ours):
+        suite, workload, dtype, n, phase = key
+        row = {"key": key, "ours": ours[key][stat], "peers": {}}
+        for impl, _ in peers:
+            peer = rows[impl].get(key)
+            t = peer[stat] if peer else None
+            ratio = row["ours"] / t if t else None
+            target = target_for(impl, suite, workload, phase, n)
+            met = None if ratio is None or target is None else ratio <= target[0]
+            row["peers"][impl] = {"time": t, "ratio": ratio, "target": target, "met": met}
+        out.append(row)
+    return out, peers
+
+
+def table(suite_rows, peers, markdown):
+    header = ["workload", "dtype", "n", "phase", "ours"]
+    for impl, title in peers:
+        header += [title, f"ours/{title}"]
+    header.append("target")
+    lines = []
+    for row in suite_rows:
+        _, workload, dtype, n, phase = row["key"]
+        cells = [workload, dtype, str(n), phase, fmt_time(row["ours"])]
+        targets = []
+        for impl, title in peers:
+            p = row["peers"][impl]
+            cells += [fmt_time(p["time"]), fmt_ratio(p["ratio"])]
+            if p["target"] is not None:
+                mark = "" if p["met"] is None else (" ✓" if p["met"] else " ✗")
+                targets.append(f"≤ {p['target'][0]:.2f} vs {title}{mark}")
+        cells.append("; ".join(targets))
+        lines.append(cells)
+    if markdown:
+        align = ["---", "---", "---:", "---", "---:"] + ["---:", "---:"] * len(peers) + ["---"]
+        return "\n".join("| " + " | ".join(r) + " |" for r in [header, align] + lines)
+    widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+                     for r in [header] + lines)
+
+
+def command_version(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_section(meta, stat):
+    ours, numpy, torch = meta.get(OURS, {}), meta.get("numpy"), meta.get("torch")
+    lines = [
+        f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}",
+        f"- Swift: {command_version(['swift', '--version'])}",
+        f"- Ours: OpenBLAS `{ours.get('openblas', 'unknown')}` (core `{ours.get('openblas_core', '?')}`), "
+        f"{ours.get('threads', '?')} threads; our elementwise kernels run on one thread",
+    ]
+    if numpy:
+        blas = "; ".join(f"`{b['config']}` ({b['threads']} threads)" for b in numpy.get("blas", []))
+        lines.append(f"- NumPy {numpy['numpy']}, SciPy {numpy['scipy']} (Python {numpy['python']}); "
+                     f"their bundled OpenBLAS builds: {blas}")
+    if torch:
+        lines.append(f"- PyTorch {torch['torch']} (BLAS/LAPACK: {torch['blas']}), "
+                     f"`torch.set_num_threads({torch['intra_op_threads']})`")
+    loads = ", ".join(f"{name} {meta[impl]['load_average']:.2f}" for impl, name in [(OURS, "ours")] + PEERS
+                      if impl in meta and meta[impl].get("load_average") is not None)
+    if loads:
+        lines.append(f"- One-minute load average when each program started: {loads} (on {os.cpu_count()} "
+                     "cores; other work on the machine slows multi-threaded BLAS and OpenMP runs most)")
+    timing = ours or numpy or torch or {}
+    if timing:
+        lines.append(f"- Timing: warm-up for {timing['min_time_s'] / 4:g} s (at least one run), then "
+                     f"repeat until {timing['min_time_s']:g} s and ≥ {timing['min_reps']} runs (at most "
+                     f"{timing['max_reps']} runs or {timing.get('max_time_s', '?')} s); the tables show "
+                     + ("medians" if stat == "median_s" else "minimums"))
+    return "\n".join(lines)
+
+
+PEER_CALLS = """\
+What each peer runs for a workload:
+
+| workload | NumPy/SciPy | PyTorch |
+|---|---|---|
+| gemm | `a @ b` | `a @ b` |
+| matrix_exp | `scipy.linalg.expm(a)` | `torch.linalg.matrix_exp(a)` |
+| solve | `np.linalg.solve(a, b)` (b is n×n) | `torch.linalg.solve(a, b)` |
+| qr | `np.linalg.qr(a)` (reduced) | `torch.linalg.qr(a)` |
+| eigh | `np.linalg.eigh(a)` | `torch.linalg.eigh(a)` |
+| svd | `np.linalg.svd(a, full_matrices=False)` | `torch.linalg.svd(a, full_matrices=False)` |
+| add, mul, exp, log, tanh, sum | the ufunc / `a.sum()` | the `torch` function |
+| sigmoid | `scipy.special.expit(a)` | `torch.sigmoid(a)` |
+| softplus | `np.logaddexp(0, a)` | `torch.nn.functional.softplus(a)` |
+| cayley | — | `torch.linalg.solve(I - a/2, I + a/2)` |
+| householder_product(_tall) | — | `torch.linalg.householder_product(a, tau)` (n×n; tall: 4n×n) |
+
+In the autodiff suite `forward` runs the function on an input that requires a gradient (a
+`GradientTape` watching it, for us), and `forward+backward` also takes the gradient of
+Σᵢ sum(outputᵢ ⊙ Wᵢ) for fixed random Wᵢ (`tape.gradient(of:wrt:)`, `torch.autograd.grad`).
+Inputs: standard normal n×n matrices; scaled by 1/√n for `matrix_exp` and `cayley` (skew);
+symmetric (X + Xᵀ)/2 for `eigh`; uniform in (0.5, 1.5) for elementwise.
+"""
+
+REPRODUCE = """\
+## Reproduce
+
+```sh
+make bench-peer-setup   # once: .venv-bench with numpy, scipy and torch (CPU) from PyPI
+make bench              # release build, OPENBLAS_NUM_THREADS=2, ours + NumPy/SciPy + PyTorch, this file
+make bench QUICK=1      # smoke run (smallest sizes, few repetitions), report in bench-out/
+```
+
+Or step by step (`--filter` takes a regular expression over `suite/workload/dtype/n/phase`):
+
+```sh
+swift build -c release --product constrained-bench
+OPENBLAS_NUM_THREADS=2 .build/release/constrained-bench --threads 2 --filter 'linalg/svd' --output bench-out/constrained.jsonl
+OPENBLAS_NUM_THREADS=2 python3 Scripts/bench/peer_numpy.py --filter 'linalg/svd' --output bench-out/numpy.jsonl
+OPENBLAS_NUM_THREADS=2 .venv-bench/bin/python Scripts/bench/peer_torch.py --filter 'linalg/svd' --output bench-out/torch.jsonl
+python3 Scripts/bench/report.py bench-out/*.jsonl
+```
+
+To add a workload: one line in its suite's file in `Sources/ConstrainedBenchmarks/Workloads/`
+and the same name in `Scripts/bench/peer_numpy.py` and/or `peer_torch.py`.
+"""
+
+
+def svg_chart(rows, peers, title):
+    """A horizontal bar chart of the ratios on a log axis: one group per measurement, one bar
+    per peer, growing from the line at 1 (left: we are faster)."""
+    colors = {"numpy": "#4c78a8", "torch": "#e45756"}
+    items = [r for r in rows if any(r["peers"][p]["ratio"] for p, _ in peers)]
+    if not items:
+        return None
+    ratios = [r["peers"][p]["ratio"] for r in items for p, _ in peers if r["peers"][p]["ratio"]]
+    lo = min(0.1, 10 ** math.floor(math.log10(min(ratios))))
+    hi = max(10.0, 10 ** math.ceil(math.log10(max(ratios))))
+    label_w, plot_w, bar_h, gap, top = 250, 540, 7, 5, 66
+    group_h = len(peers) * bar_h + gap
+
+    def x(ratio):
+        t = (math.log10(ratio) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+        return label_w + max(0.0, min(1.0, t)) * plot_w
+
+    # Lay out first (suite headings, groups), so the grid can be drawn under the bars.
+    body, y = [], top
+    for i, r in enumerate(items):
+        suite, workload, dtype, n, phase = r["key"]
+        if i == 0 or items[i - 1]["key"][0] != suite:
+            y += 6
+            body.append(f'<text x="4" y="{y + 12}" font-size="12" font-weight="bold">{suite}</text>')
+            y += 18
+        short = f'{workload} {dtype.replace("float", "f")} n={n} {phase.replace("forward", "fwd").replace("backward", "bwd")}'
+        body.append(f'<text x="{label_w - 6}" y="{y + group_h / 2 + 3}" text-anchor="end">{short}</text>')
+        for j, (impl, _) in enumerate(peers):
+            ratio = r["peers"][impl]["ratio"]
+            if not ratio:
+                continue
+            x0, x1 = sorted((x(1.0), x(ratio)))
+            by = y + j * bar_h
+            body.append(f'<rect x="{x0:.1f}" y="{by}" width="{max(x1 - x0, 0.5):.1f}" '
+                        f'height="{bar_h - 1}" fill="{colors[impl]}"><title>{workload} {dtype} '
+                        f'n={n} {phase} vs {impl}: {fmt_ratio(ratio)}</title></rect>')
+            tx, anchor = (x1 + 3, "start") if ratio >= 1 else (x0 - 3, "end")
+            body.append(f'<text x="{tx:.1f}" y="{by + bar_h - 1}" font-size="7" '
+                        f'text-anchor="{anchor}" fill="#333">{fmt_ratio(ratio)}</text>')
+        y += group_h
+    bottom = y + 4
+    width, height = label_w + plot_w + 40, bottom + 24
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" font-size="10">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">{title}</text>',
+           f'<text x="{width / 2}" y="34" text-anchor="middle" font-size="11">time ours / time peer '
+           f'(log scale; left of 1: we are faster)</text>']
+    for j, (impl, name) in enumerate(peers):
+        lx = label_w + 110 * j
+        out.append(f'<rect x="{lx}" y="44" width="10" height="10" fill="{colors[impl]}"/>'
+                   f'<text x="{lx + 14}" y="53">{name}</text>')
+    decades = range(round(math.log10(lo)), round(math.log10(hi)) + 1)
+    # Label 2 and 5 only where a decade is wide enough to hold them.
+    labelled = (1, 2, 5) if len(decades) <= 4 else (1,)
+    for k in decades:
+        for m in (1, 2, 5):
+            t = 10 ** k * m
+            if not lo <= t <= hi:
+                continue
+            one = abs(t - 1) < 1e-12
+            out.append(f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{bottom}" '
+                       f'stroke="{"#000" if one else "#ddd"}" stroke-width="{1 if one else 0.5}"/>')
+            if m in labelled:
+                out.append(f'<text x="{x(t):.1f}" y="{bottom + 14}" text-anchor="middle">{t:g}</text>')
+    return "\n".join(out + body + ["</svg>"]) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+", help="JSON-line files of constrained-bench and the peers")
+    p.add_argument("--markdown", help="write the Markdown report here")
+    p.add_argument("--svg", help="write the SVG chart of ratios here")
+    p.add_argument("--stat", choices=["median_s", "min_s"], default="median_s",
+                   help="which time to compare (default: median)")
+    args = p.parse_args()
+
+    meta, rows = load([f for f in args.files if os.path.exists(f)])
+    if OURS not in rows:
+        raise SystemExit("report.py: no constrained-bench lines in " + ", ".join(args.files))
+    table_rows, peers = build_rows(rows, args.stat)
+    by_suite = defaultdict(list)
+    for r in table_rows:
+        by_suite[r["key"][0]].append(r)
+    suites = [s for s in SUITE_ORDER if s in by_suite] + sorted(set(by_suite) - set(SUITE_ORDER))
+
+    for s in suites:
+        print(f"\n== {s}: ratio = ours / peer ({args.stat}); below 1 we are faster")
+        print(table(by_suite[s], peers, markdown=False))
+
+    if args.markdown:
+        missing = [title for impl, title in PEERS if impl not in rows]
+        stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+        doc = ["# Benchmarks", "",
+               "Generated by `make bench` (`Scripts/bench/report.py`) on " + stamp + ". Times are "
+               + ("medians" if args.stat == "median_s" else "minimums") + " in one run on the same "
+               "machine; the ratio is **our time / the peer's time**: below 1 we are faster. "
+               "The target column states the issues' goals (✓ met, ✗ not met).", "",
+               "## Machine", "", machine_section(meta, args.stat), ""]
+        if missing:
+            doc += [f"Not measured in this run: {', '.join(missing)} "
+                    "(`make bench-peer-setup` installs PyTorch).", ""]
+        doc += [PEER_CALLS, "![ratios](benchmarks.svg)", ""]
+        for s in suites:
+            doc += [f"## {SUITE_TITLES.get(s, s)}", "", table(by_suite[s], peers, markdown=True), ""]
+        doc.append(REPRODUCE)
+        os.makedirs(os.path.dirname(args.markdown) or ".", exist_ok=True)
+        with open(args.markdown, "w") as f:
+            f.write("\n".join(doc))
+        print(f"\nwrote {args.markdown}")
+    if args.svg:
+        chart = svg_chart([r for s in suites for r in by_suite[s]], peers,
+                          "Constrained / LinAlg vs NumPy/SciPy and PyTorch")
+        if chart:
+            os.makedirs(os.path.dirname(args.svg) or ".", exist_ok=True)
+            with open(args.svg, "w") as f:
+                f.write(chart)
+            print(f"wrote {args.svg}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+precedencegroup ParametrizationCompositionPrecedence {
+    associativity: left
+    higherThan: AssignmentPrecedence
+}
+
+/// Composes two parametrizations: `a >>> b` maps `x` to `b(a(x))`.
+infix operator >>> : ParametrizationCompositionPrecedence
+
+/// Two parametrizations applied one after the other: `forward(x) = second(first(x))`.
+///
+/// The right inverse runs them in reverse order, `first⁻¹(second⁻¹(y))`, so assigning a
+/// value satisfying `second`'s constraint finds an original for the whole chain. If either
+/// has no right inverse, neither has the composition.
+///
+/// Compositions nest and flatten: in `a >>> b >>> c` the parts are numbered 0, 1, 2, and
+/// their state is named `w.0.…`, `w.1.…`, `w.2.…`, as in PyTorch's `ParametrizationList`.
+///
+/// ```swift
+/// @Constrained(Skew() >>> CayleyMap()) var q: Tensor<Double>   // orthogonal
+/// ```
+public struct Composed<First: Parametrization, Second: Parametrization>: Parametrization
+where First.Scalar == Second.Scalar {
+    /// The scalar type both parts share.
+    public typealias Scalar = First.Scalar
+
+    /// The parametrization applied first (to the original).
+    public var first: First
+    /// The parametrization applied to `first`'s output.
+    public var second: Second
+
+    /// Composes `first` then `second`.
+    public init(_ first: First, _ second: Second) {
+        self.first = first
+        self.second = second
+    }
+
+    /// `second(first(x))`.
+    public mutating func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try second.forward(try first.forward(x))
+    }
+
+    /// `first⁻¹(second⁻¹(y))`.
+    public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try first.rightInverse(try second.rightInverse(y))
+    }
+
+    /// Sets the mode of both parts.
+    public mutating func setTraining(_ isTraining: Bool) {
+        first.setTraining(isTraining)
+        second.setTraining(isTraining)
+    }
+
+    /// The sum of both parts' versions (each only grows, so the sum changes when one does).
+    public var stateVersion: UInt64 { first.stateVersion &+ second.stateVersion }
+}
+
+/// A parametrization made of parts, numbered for naming their state (`w.0.…`, `w.1.…`).
+protocol ComposedParametrization {
+    /// The parts, flattened (a composition of compositions lists the leaves in order).
+    var parts: [Any] { get }
+}
+
+extension Composed: ComposedParametrization {
+    var parts: [Any] {
+        let a = (first as? any ComposedParametrization)?.parts ?? [first]
+        let b = (second as? any ComposedParametrization)?.parts ?? [second]
+        return a + b
+    }
+}
+
+/// `b(a(x))`: `a` then `b`. Named twin: ``Parametrization/followed(by:)``.
+public func >>> <A: Parametrization, B: Parametrization>(a: A, b: B) -> Composed<A, B>
+where A.Scalar == B.Scalar {
+    Composed(a, b)
+}
+
+extension Parametrization {
+    /// This parametrization, then `next`: the same as `self >>> next`.
+    ///
+    /// ```swift
+    /// @Constrained(Skew().followed(by: CayleyMap())) var q: Tensor<Double>
+    /// ```
+    public func followed<Next: Parametrization>(by next: Next) -> Composed<Self, Next>
+    where Next.Scalar == Scalar {
+        Composed(self, next)
+    }
+}
+
+/// The identity parametrization: `forward(x) = x`, its own right inverse.
+///
+/// A property whose parametrization was removed behaves like this.
+public struct Identity<Scalar: TensorScalar>: Parametrization {
+    /// Creates the identity.
+    public init() {}
+    /// `x`.
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> { x }
+    /// `y`.
+    public func rightInverse(_ y: Tensor<Scalar>) -> Tensor<Scalar> { y }
+}

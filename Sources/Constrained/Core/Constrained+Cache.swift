@@ -1,0 +1,216 @@
+// The cache of a constrained property, and the rules that decide when it is reused.
+//
+// A read of `w` returns `p.forward(original)`. Evaluating `p` can be expensive (a matrix
+// exponential, a QR, a power iteration), and a forward pass may read `w` many times (an RNN
+// reads its recurrent kernel at every time step), so the value is cached. The cache must
+// never hand out a stale or a gradient-less value, and it must not need a context manager
+// (PyTorch's `parametrize.cached()`), so validity is decided from facts the cache can check
+// on every read, cheaply:
+//
+// 1. **The original's content.** Every tensor storage carries a process-unique identity and
+//    a version that every in-place mutation increments (`Tensor.storageID`, `.version`). The
+//    cache records the pair of the original it was computed from. An optimizer step updates
+//    the original in place (version + 1); an assignment or a load replaces it (new
+//    identity). Either way the pair differs and the next read recomputes. Nothing has to
+//    remember to call `invalidate()`.
+//
+// 2. **The parametrization's state.** A parametrization's own tensors (`@Parameter g`,
+//    `@Buffer u`) are found by reflection when it is registered; the cache records each
+//    one's (identity, version) pair after the evaluation, and compares them on a read. The
+//    pairs are recorded *after* `forward`, because `forward` may itself update a buffer
+//    (spectral norm's power iteration updates `u` and `v`): that update belongs to the
+//    evaluation and must not invalidate the value it produced. State outside such tensors is
+//    reported by `Parametrization.stateVersion`. A mode change (train/eval) drops the cache.
+//
+// 3. **The recording tape.** Gradients flow to the original only through a graph recorded on
+//    the tape that will take the gradient. A value computed with recording off has no graph;
+//    a value computed on tape A has a graph only tape A can use; a value computed on a tape
+//    whose gradient was already taken has lost its pullbacks. So the cache records the id of
+//    the tape that was recording when it evaluated (or none), and a read **while a tape T
+//    records** reuses the cached value only if it was built on T and T has not been consumed.
+//    Otherwise it re-evaluates on T. This is the fix for PyTorch issue 28937: a value first
+//    read with gradients off (a validation pass, a print) is never handed to a later training
+//    step without a graph.
+//    A read **with recording off** needs no graph, so any cached value of the current content
+//    will do; it is returned detached (without its graph node), so it cannot leak a graph into
+//    untracked code or keep one alive.
+//
+// 4. **One evaluation per recording.** On tape T, the original enters the graph as the leaf
+//    `T.leaf(owner:watching:)` gives for the property's owner id: the same leaf for every read
+//    of the same content during T's recording. The first read evaluates `p` on that leaf and
+//    caches the (tracked) result; every later read on T returns the same tracked value. A
+//    thousand uses in one forward pass are a thousand uses of one node: their cotangents are
+//    summed at that node by the tape, and one backward runs through `p`. After an optimizer
+//    step (new version) the next read makes a new leaf and evaluates once more.
+//
+// 5. **Threads.** All of the cache's state sits behind one lock (`Lock`, a pthread mutex:
+//    see its file for why not `Synchronization.Mutex`), and the evaluation runs while holding
+//    it: concurrent readers of a stale cache wait for the one evaluation instead of each
+//    running their own, and readers of a valid cache take the lock only long enough to
+//    compare a few integers. Different threads record on different tapes (the recording tape
+//    is task-local), so two threads training the same model concurrently alternate the cache
+//    between their tapes: correct (each gets a value with its own graph), but each
+//    alternation costs an evaluation. Consequence of evaluating under the lock: a
+//    parametrization's `forward` must not read the property it parametrizes.
+//
+// 6. **Caching off.** `$w.isCaching = false` evaluates `p` on every read (each on the
+//    recording tape's leaf, so gradients are still right, just computed per use).
+
+extension Constrained {
+    /// The value a cache entry holds and the facts that made it valid.
+    @usableFromInline
+    struct CachedValue {
+        /// `forward(original)`: tracked on `tapeID`'s tape, or untracked when `tapeID` is nil.
+        @usableFromInline var value: Tensor<Scalar>
+        /// The original's (identity, version) when evaluated.
+        @usableFromInline var original: ContentKey
+        /// The original's shape when evaluated (a reshaped view shares identity and version).
+        var originalShape: [Int]
+        /// The tape recording during the evaluation, nil for none.
+        var tapeID: UInt64?
+        /// Each state slot's (identity, version) right after the evaluation, in slot order.
+        var state: [ContentKey]
+        /// `Parametrization.stateVersion` right after the evaluation.
+        @usableFromInline var stateVersion: UInt64
+    }
+
+    /// Everything a constrained property holds, behind its lock.
+    ///
+    /// `@unchecked Sendable`: it is only ever touched inside `Lock.withLock`, which
+    /// serialises all access; the parametrization it holds need not be `Sendable` itself
+    /// (a user's class parametrization should not have to be).
+    @usableFromInline
+    struct State: @unchecked Sendable {
+        /// The unconstrained tensor; nil until the property is given a value. Change it only
+        /// through `setOriginal` / `modifyOriginal`, which bump `originalGeneration`.
+        @usableFromInline private(set) var original: Tensor<Scalar>?
+        /// Incremented by every change of `original` (replacement or in-place update). The
+        /// original is private to this state (copies of it are copy-on-write), so every change
+        /// of its content goes through one of the two mutators below: an unchanged generation
+        /// proves an unchanged (identity, version) key without touching the tensor.
+        @usableFromInline var originalGeneration: UInt64 = 0
+        @usableFromInline var parametrization: any Parametrization<Scalar>
+        /// False once the parametrization was removed: reads then return the original.
+        @usableFromInline var isParametrized = true
+        /// The parametrization's `@Parameter`/`@Buffer` tensors, named `0.g`, `1.u`, …
+        var stateSlots: [NamedSlot]
+        /// Whether `stateSlots` is non-empty (read by the inlined fast path).
+        @usableFromInline var hasStateSlots: Bool
+        @usableFromInline var isCaching = true
+        var isTraining = true
+        @usableFromInline var statistics = CacheStatistics()
+        /// The cache entry. Every change refreshes the fast-path copy below.
+        var cache: CachedValue? {
+            didSet {
+                refreshFastPath()
+            }
+        }
+        /// The cached value, detached, when the inlined fast path may hand it out (caching on,
+        /// parametrized, no state tensors to compare); nil otherwise. Kept beside `cache` as
+        /// plain fields so that the fast path copies nothing but the returned tensor.
+        @usableFromInline var fastValue: Tensor<Scalar>?
+        /// The `originalGeneration` at which `fastValue` was last known valid.
+        @usableFromInline var fastGeneration: UInt64 = 0
+        /// The parametrization's `stateVersion` right after computing `fastValue`.
+        @usableFromInline var fastStateVersion: UInt64 = 0
+
+        /// Replaces the original.
+        mutating func setOriginal(_ x: Tensor<Scalar>?) {
+            original = x
+            originalGeneration &+= 1
+        }
+
+        /// Updates the original in place (an optimizer step).
+        mutating func modifyOriginal<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
+            originalGeneration &+= 1
+            return try body(&original!)
+        }
+
+        /// Points the fast path at the current cache entry when it may serve untracked reads
+        /// at the current generation, or disables it.
+        mutating func refreshFastPath() {
+            if let cache, isCaching, isParametrized, !hasStateSlots, cache.original == ContentKey(original),
+               cache.originalShape == original?.shape {
+                fastValue = cache.value.detached()
+                fastGeneration = originalGeneration
+                fastStateVersion = cache.stateVersion
+            } else {
+                fastValue = nil
+            }
+        }
+
+        init(original: Tensor<Scalar>?, parametrization: any Parametrization<Scalar>) {
+            self.original = original
+            self.parametrization = parametrization
+            self.stateSlots = ParametrizationReflection.slots(of: parametrization)
+            self.hasStateSlots = !stateSlots.isEmpty
+        }
+
+        /// Replaces the parametrization's tensors (after a change of parametrization).
+        mutating func setStateSlots(_ slots: [NamedSlot]) {
+            stateSlots = slots
+            hasStateSlots = !slots.isEmpty
+        }
+
+        /// The cached value for a read with recording off, when the cache is valid for it;
+        /// nil sends the read to ``read(tape:owner:)``.
+        ///
+        /// This is the hot path (rules 1, 2 and 3 with no tape): a few integer comparisons,
+        /// inlined into the caller so that it is specialised for its scalar type. Any doubt
+        /// (state slots to compare, no cache, caching off) answers nil.
+        ///
+        /// A property without a parametrization (never given one, or removed) answers its
+        /// original here too: layers declare every weight `@Constrained` so that a constraint
+        /// can be added later, and their plain weights must read as fast as a `@Parameter`.
+        @inlinable
+        mutating func untrackedHit() -> Tensor<Scalar>? {
+            if fastValue != nil, originalGeneration == fastGeneration,
+               parametrization.stateVersion == fastStateVersion {
+                statistics.hits += 1
+                return fastValue
+            }
+            return isParametrized ? nil : original
+        }
+
+        /// Whether `cache` may answer a read while `tape` records (nil: recording off).
+        func isValid(_ cache: CachedValue, for tape: GradientTape?) -> Bool {
+            guard cache.original == ContentKey(original), cache.originalShape == original?.shape,
+                  cache.stateVersion == parametrization.stateVersion,
+                  cache.state.count == stateSlots.count
+            else { return false }
+            for (key, named) in zip(cache.state, stateSlots) where key != named.slot.contentKey {
+                return false
+            }
+            guard let tape else { return true }
+            return cache.tapeID == tape.id && !tape.isConsumed
+        }
+
+        /// The constrained value for a read while `tape` records (nil: recording off).
+        @usableFromInline
+        mutating func read(tape: GradientTape?, owner: UInt64) throws -> Tensor<Scalar> {
+            guard let original else {
+                throw ConstrainedError.noValue("a @Constrained property of type Tensor<\(Scalar.self)>")
+            }
+            guard isParametrized else {
+                return tape?.leaf(owner: owner, watching: original) ?? original
+            }
+            if isCaching, let cache, isValid(cache, for: tape) {
+                statistics.hits += 1
+                // The original was touched without changing its content (or the entry was built
+                // on a tape): let later untracked reads take the fast path again.
+                if tape == nil && fastGeneration != originalGeneration { refreshFastPath() }
+                return tape == nil ? cache.value.detached() : cache.value
+            }
+            let input = tape?.leaf(owner: owner, watching: original) ?? original
+            statistics.evaluations += 1
+            let value = try parametrization.forward(input)
+            if isCaching {
+                cache = CachedValue(value: value, original: ContentKey(original), originalShape: original.shape,
+                                    tapeID: tape?.id,
+                                    state: stateSlots.map { $0.slot.contentKey },
+                                    stateVersion: parametrization.stateVersion)
+            }
+            return tape == nil ? value.detached() : value
+        }
+    }
+}

@@ -1,0 +1,357 @@
+/// A tensor property that always satisfies a constraint: `@Constrained(p) var w: Tensor<S>`.
+///
+/// The property stores an unconstrained tensor, the *original*, and reads as
+/// `p.forward(original)`. Optimizers update the original; gradients of anything computed
+/// from `w` reach it through `p`.
+///
+/// ```swift
+/// final class Cell: Layer {
+///     @Constrained(Skew() >>> CayleyMap()) var recurrent = Tensor<Double>.eye(4)  // orthogonal
+///     @Parameter var bias = Tensor<Double>.zeros([4])
+/// }
+/// let cell = Cell()
+/// cell.recurrent            // the constrained value, cached until the original changes
+/// cell.$recurrent.original  // the unconstrained tensor
+/// cell.recurrent = q        // assignment: original = p.rightInverse(q)
+/// ```
+///
+/// **Initial values are constrained values.** `@Constrained(p) var w = y` stores
+/// `p.rightInverse(y)` as the original, so `w` reads `y` back (PyTorch's
+/// `register_parametrization`). When `p` has no right inverse, the original is `y` itself.
+///
+/// **Caching.** The value is computed once and reused until the original or the
+/// parametrization's state changes (checked by version counters, so an optimizer step
+/// invalidates it by itself), or until a read happens on a different gradient tape than the
+/// one it was computed on. All reads during one recording share one evaluation, and the
+/// gradients of all their uses flow back through `p` once. See `Constrained+Cache.swift`
+/// for the exact rules. Reads are thread-safe.
+///
+/// **Names.** Traversal of a ``Layer`` names the original `w.original` and the
+/// parametrization's own tensors `w.0.g`, `w.1.base`, … (part index, then property name), as
+/// PyTorch's `parametrizations.w.original` and `parametrizations.w.0.…`. After
+/// ``removeParametrization(keeping:)`` the tensor is named plain `w`.
+///
+/// **Errors.** The plain property accessors cannot throw: reading `w` when `p.forward`
+/// throws, or assigning `w = y` when the right inverse throws (or there is none), stops the
+/// program with the error. `try $w.value()` and `try $w.assign(y)` are the throwing forms.
+///
+/// The wrapper is a class (a reference to the property's state, shared by copies), and `$w`
+/// is the wrapper itself.
+@propertyWrapper
+public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
+    /// The owner id the gradient tape keys the original's leaves on.
+    @usableFromInline let slotID = OwnerID.next()
+    @usableFromInline let state: Lock<State>
+
+    /// Registers `parametrization` on the constrained value `wrappedValue`: the original is
+    /// `parametrization.rightInverse(wrappedValue)`, or `wrappedValue` itself when it has no
+    /// right inverse.
+    ///
+    /// - Precondition: the right inverse, if any, succeeds on `wrappedValue`.
+    public init<P: Parametrization>(wrappedValue: Tensor<Scalar>, _ parametrization: P)
+    where P.Scalar == Scalar {
+        var p = parametrization
+        let original: Tensor<Scalar>
+        do {
+            original = try withoutRecording { try p.rightInverse(wrappedValue.detached()) }.detached()
+        } catch ConstrainedError.noRightInverse {
+            original = wrappedValue.detached()
+        } catch {
+            fatalError("@Constrained(\(P.self)): the right inverse failed on the initial value of shape \(wrappedValue.shape): \(error)")
+        }
+        state = Lock(State(original: original, parametrization: p))
+    }
+
+    /// A property holding `wrappedValue` with no parametrization yet: a plain trainable tensor
+    /// (named `w`, not `w.original`) until ``parametrize(with:)`` registers one. For layers
+    /// whose constraint is chosen at run time, as PyTorch's `register_parametrization` on an
+    /// existing module.
+    public init(wrappedValue: Tensor<Scalar>) {
+        var s = State(original: wrappedValue.detached(), parametrization: Identity<Scalar>())
+        s.isParametrized = false
+        s.setStateSlots([])
+        state = Lock(s)
+    }
+
+    /// Registers `parametrization` on a property without a value yet: assign one (`w = y`, which
+    /// runs the right inverse, or `$w.original = x`) before reading it.
+    public init<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
+        state = Lock(State(original: nil, parametrization: parametrization))
+    }
+
+    /// The constrained value, `parametrization.forward(original)`, from the cache when valid.
+    ///
+    /// While a ``GradientTape`` records, the value is tracked on it (gradients reach the
+    /// original). Setting runs the right inverse: see ``assign(_:)``.
+    @inlinable
+    public var wrappedValue: Tensor<Scalar> {
+        get {
+            if GradientTape.recording == nil, let hit = state.withLock({ $0.untrackedHit() }) {
+                return hit
+            }
+            return readOrTrap()
+        }
+        set {
+            do {
+                try assign(newValue)
+            } catch {
+                fatalError("@Constrained: assignment failed: \(error). Use `try $w.assign(y)` to handle the error.")
+            }
+        }
+    }
+
+    /// The wrapper itself: `$w.original`, `$w.invalidate()`, `$w.cacheStatistics`, …
+    public var projectedValue: Constrained<Scalar> { self }
+
+    /// The constrained value; the throwing form of reading the property.
+    ///
+    /// - Throws: what the parametrization's `forward` throws (then the cache is unchanged), or
+    ///   ``ConstrainedError/noValue(_:)`` when the property has no value yet.
+    @inlinable
+    public func value() throws -> Tensor<Scalar> {
+        let tape = GradientTape.recording
+        if tape == nil, let hit = state.withLock({ $0.untrackedHit() }) { return hit }
+        let owner = slotID
+        return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+    }
+
+    /// The slow path of reading the property: evaluation, recorded reads, errors.
+    @usableFromInline
+    func readOrTrap() -> Tensor<Scalar> {
+        do {
+            let tape = GradientTape.recording
+            let owner = slotID
+            return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+        } catch {
+            fatalError("@Constrained: reading the constrained value failed: \(error). Use `try $w.value()` to handle the error.")
+        }
+    }
+
+    /// Sets the constrained value: the original becomes `rightInverse(y)`, with the right
+    /// inverses of a composition run in reverse order (`a⁻¹(b⁻¹(y))` for `a >>> b`).
+    ///
+    /// Atomic: if a right inverse throws, the original, the parametrization's tensors and the
+    /// cache are left exactly as they were. On success the next read recomputes. After the
+    /// parametrization was removed, sets the tensor directly.
+    ///
+    /// - Throws: ``ConstrainedError/noRightInverse(_:)`` when the parametrization has none, or
+    ///   what its right inverse throws.
+    public func assign(_ y: Tensor<Scalar>) throws {
+        let y = y.detached()
+        try state.withLock { s in
+            guard s.isParametrized else {
+                s.setOriginal(y)
+                s.cache = nil
+                return
+            }
+            // Value types are restored by working on a copy; tensors held by reference
+            // (`@Parameter`, `@Buffer`, possibly updated by the right inverse, as an orthogonal
+            // base is) are restored from a snapshot. Restoring a snapshot puts back the same
+            // storages at the same versions, so a cache computed before stays valid.
+            var p = s.parametrization
+            let snapshot = s.stateSlots.map { $0.slot.boxedValue() }
+            do {
+                let x = try withoutRecording { try p.rightInverse(y) }
+                s.parametrization = p
+                s.setOriginal(x.detached())
+                s.cache = nil
+            } catch {
+                for (named, saved) in zip(s.stateSlots, snapshot) {
+                    if let saved { named.slot.setBoxedValue(saved) }
+                }
+                throw error
+            }
+        }
+    }
+
+    /// The unconstrained tensor the constrained value is computed from.
+    ///
+    /// Reading it while a tape records returns the tape's leaf for it (the same leaf the
+    /// constrained value is computed from), so a loss may use it directly (a regulariser on
+    /// the original). Setting replaces it, without any right inverse, and drops the cache.
+    ///
+    /// - Precondition: the property has a value (when reading).
+    public var original: Tensor<Scalar> {
+        get {
+            guard let x = storedValue else {
+                fatalError("\(ConstrainedError.noValue("the original of a @Constrained property"))")
+            }
+            if let tape = GradientTape.recording { return tape.leaf(owner: slotID, watching: x) }
+            return x
+        }
+        set {
+            let x = newValue.detached()
+            state.withLock { s in
+                s.setOriginal(x)
+                s.cache = nil
+            }
+        }
+    }
+
+    /// The parametrization (``Identity`` after it was removed).
+    ///
+    /// A copy: tensors it holds with `@Parameter`/`@Buffer` are shared with the property,
+    /// plain stored properties are not. Change it with ``modifyParametrization(_:)``.
+    public var parametrization: any Parametrization<Scalar> {
+        state.withLock { $0.parametrization }
+    }
+
+    /// The parametrization as its concrete type, nil if it has another type.
+    ///
+    /// ```swift
+    /// let sn = model.$weight.parametrization(as: SpectralNorm<Double>.self)
+    /// ```
+    public func parametrization<P: Parametrization>(as type: P.Type) -> P? {
+        state.withLock { $0.parametrization as? P }
+    }
+
+    /// Runs `body` on the parametrization in place, then drops the cache (the
+    /// parametrization may have changed) and finds its tensors again.
+    public func modifyParametrization<R>(_ body: (inout any Parametrization<Scalar>) throws -> R) rethrows -> R {
+        try state.withLock { s in
+            defer {
+                s.setStateSlots(s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : [])
+                s.cache = nil
+            }
+            return try body(&s.parametrization)
+        }
+    }
+
+    /// Registers `parametrization` at run time, as PyTorch's `register_parametrization`.
+    ///
+    /// On a property without a parametrization, the current value is taken as a constrained
+    /// value: the original becomes `parametrization.rightInverse(value)` (or stays the value
+    /// when there is no right inverse), and the tensor is named `w.original` from now on. On a
+    /// parametrized property, `parametrization` is appended after the existing ones (the
+    /// value becomes `parametrization(current)`, the original is unchanged, as PyTorch does),
+    /// and its state is numbered after theirs (`w.2.…` after parts 0 and 1).
+    ///
+    /// - Throws: what the right inverse throws; the property is then unchanged.
+    public func parametrize<P: Parametrization>(with parametrization: P) throws where P.Scalar == Scalar {
+        try state.withLock { s in
+            guard s.original != nil else {
+                throw ConstrainedError.noValue("a @Constrained property being parametrized")
+            }
+            if s.isParametrized {
+                s.parametrization = Composed(AnyParametrization(s.parametrization), parametrization)
+            } else {
+                var p = parametrization
+                do {
+                    let x = try withoutRecording { try p.rightInverse(s.original!) }
+                    s.setOriginal(x.detached())
+                } catch ConstrainedError.noRightInverse {
+                    // No right inverse: the current value is the original, as at registration.
+                }
+                s.parametrization = p
+                s.isParametrized = true
+            }
+            s.parametrization.setTraining(s.isTraining)
+            s.setStateSlots(ParametrizationReflection.slots(of: s.parametrization))
+            s.cache = nil
+        }
+    }
+
+    /// Whether a parametrization is applied (false after ``removeParametrization(keeping:)``).
+    public var isParametrized: Bool { state.withLock { $0.isParametrized } }
+
+    /// Drops the cached value: the next read evaluates the parametrization.
+    ///
+    /// Rarely needed: the cache notices changes of the original and of the parametrization's
+    /// tensors by itself. Use it after changing state the cache cannot see.
+    public func invalidate() {
+        state.withLock { $0.cache = nil }
+    }
+
+    /// Whether reads reuse a cached value (default `true`). When `false`, every read
+    /// evaluates the parametrization. Turning caching off drops the cache.
+    public var isCaching: Bool {
+        get { state.withLock { $0.isCaching } }
+        set {
+            state.withLock { s in
+                s.isCaching = newValue
+                if !newValue { s.cache = nil }
+            }
+        }
+    }
+
+    /// How many reads evaluated the parametrization, and how many the cache answered.
+    public var cacheStatistics: CacheStatistics { state.withLock { $0.statistics } }
+
+    /// Sets ``cacheStatistics`` back to zero.
+    public func resetCacheStatistics() {
+        state.withLock { $0.statistics = CacheStatistics() }
+    }
+
+    /// Whether the parametrization runs in training mode (default `true`).
+    ///
+    /// Set by the enclosing layer's `isTraining`; changing it calls the parametrization's
+    /// `setTraining(_:)` and drops the cache.
+    public var isTraining: Bool {
+        get { state.withLock { $0.isTraining } }
+        set {
+            state.withLock { s in
+                guard s.isTraining != newValue else { return }
+                s.isTraining = newValue
+                s.parametrization.setTraining(newValue)
+                s.cache = nil
+            }
+        }
+    }
+
+    /// Removes the parametrization: the property becomes a plain trainable tensor.
+    ///
+    /// With `.constrained` (PyTorch's `leave_parametrized=True`) it keeps its current value,
+    /// `forward(original)`, computed with recording off (from the cache when valid); with
+    /// `.original` its value becomes the original. The parametrization's own tensors are
+    /// dropped from traversal, and the tensor is named plain `w` instead of `w.original`.
+    ///
+    /// - Throws: what `forward` throws, when the value must be computed (nothing changes then).
+    public func removeParametrization(keeping value: RemovalValue = .constrained) throws {
+        let owner = slotID
+        try state.withLock { s in
+            guard s.isParametrized else { return }
+            if value == .constrained, s.original != nil {
+                s.setOriginal(try withoutRecording { try s.read(tape: nil, owner: owner) }.detached())
+            }
+            s.isParametrized = false
+            s.parametrization = Identity<Scalar>()
+            s.setStateSlots([])
+            s.cache = nil
+        }
+    }
+
+    /// The tensors traversal reports for this property, relative to its name: `original`
+    /// and the parametrization's `0.g`, …; or the tensor alone (empty name) once removed.
+    var namedSlots: [NamedSlot] {
+        state.withLock { s in
+            guard s.isParametrized else { return [NamedSlot(name: "", slot: self)] }
+            return [NamedSlot(name: "original", slot: self)] + s.stateSlots
+        }
+    }
+}
+
+/// The original of a constrained property, as a trainable slot: optimizers update it in place
+/// (bumping its version, which is what invalidates the cache) and checkpoints load it.
+extension Constrained: TypedTensorSlot {
+    var role: TensorRole { .trainable }
+
+    var contentKey: ContentKey { state.withLock { ContentKey($0.original) } }
+
+    var storedValue: Tensor<Scalar>? { state.withLock { $0.original } }
+
+    func setBoxedValue(_ boxed: Any) {
+        guard let tensor = boxed as? Tensor<Scalar> else {
+            preconditionFailure("Constrained<\(Scalar.self)>: cannot store a \(type(of: boxed)) as the original")
+        }
+        original = tensor
+    }
+
+    func modify<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
+        try state.withLock { s in
+            guard s.original != nil else {
+                fatalError("\(ConstrainedError.noValue("the original of a @Constrained property"))")
+            }
+            return try s.modifyOriginal(body)
+        }
+    }
+}

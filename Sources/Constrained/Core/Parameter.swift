@@ -1,0 +1,81 @@
+/// A trainable tensor: `@Parameter var b: Tensor<Double>`.
+///
+/// Traversal names it by its property name (`b`, or `cell.b` in a nested layer); optimizers
+/// update it in place; checkpoints save it. Reading it while a ``GradientTape`` records
+/// returns the tape's watched leaf for its current content (the same leaf for every read in
+/// that recording), so `valueWithGradient(of:_:)` finds its gradient under its name.
+///
+/// Inside a parametrization, `@Parameter` declares the parametrization's own trainable
+/// tensors (weight norm's `g`), named `w.0.g` for a property `w`.
+///
+/// ```swift
+/// final class Affine: Layer {
+///     @Parameter var weight = Tensor<Double>.randomNormal([3, 3], seed: 1)
+///     @Parameter var bias = Tensor<Double>.zeros([3])
+/// }
+/// ```
+///
+/// The wrapper is a class: copies of a struct holding it share the tensor. Reads and writes
+/// are serialised by a lock.
+@propertyWrapper
+public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sendable {
+    @usableFromInline let slotID = OwnerID.next()
+    @usableFromInline let value: Lock<Tensor<Scalar>?>
+
+    /// A parameter holding `wrappedValue` (detached from any gradient graph).
+    public init(wrappedValue: Tensor<Scalar>) {
+        value = Lock(wrappedValue.detached())
+    }
+
+    /// A parameter without a value yet; assign one before reading it.
+    public init() {
+        value = Lock(nil)
+    }
+
+    /// The tensor: tracked by the recording tape, if any (see the type's documentation).
+    ///
+    /// Setting replaces the tensor (detached from any graph).
+    @inlinable
+    public var wrappedValue: Tensor<Scalar> {
+        get {
+            guard let tensor = value.withLock({ $0 }) else { Self.noValue() }
+            if let tape = GradientTape.recording { return tape.leaf(owner: slotID, watching: tensor) }
+            return tensor
+        }
+        set {
+            let detached = newValue.detached()
+            value.withLock { $0 = detached }
+        }
+    }
+
+    /// Stops the program: the wrapper was read before it was given a value.
+    @usableFromInline
+    static func noValue() -> Never {
+        fatalError("\(ConstrainedError.noValue("a @Parameter of type Tensor<\(Scalar.self)>"))")
+    }
+
+    /// The wrapper itself (`$b`).
+    public var projectedValue: Parameter { self }
+
+    var role: TensorRole { .trainable }
+
+    var contentKey: ContentKey { value.withLock { ContentKey($0) } }
+
+    var storedValue: Tensor<Scalar>? { value.withLock { $0 } }
+
+    func setBoxedValue(_ boxed: Any) {
+        guard let tensor = boxed as? Tensor<Scalar> else {
+            preconditionFailure("Parameter<\(Scalar.self)>: cannot store a \(type(of: boxed))")
+        }
+        wrappedValue = tensor
+    }
+
+    func modify<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
+        try value.withLock { stored in
+            guard stored != nil else {
+                fatalError("\(ConstrainedError.noValue("a @Parameter of type Tensor<\(Scalar.self)>"))")
+            }
+            return try body(&stored!)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// The Cayley map `X ↦ (I − X)⁻¹ (I + X)`, the map of PyTorch's parametrization tutorial.
+///
+/// For a skew-symmetric `X` the result is orthogonal with determinant 1 and no eigenvalue −1
+/// (the eigenvalues `iθ` of `X` go to `(1 + iθ)/(1 − iθ)` on the unit circle), so
+/// `Skew() >>> CayleyMap()` parametrizes that part of SO(n). `I − X` is then always
+/// invertible (its eigenvalues are `1 − iθ`, and `‖(I − X)⁻¹‖₂ ≤ 1`), so the solve is
+/// well conditioned. Computed as one LU solve, `solve(I − X, I + X)`; batched.
+///
+/// Note the scaling: ``Orthogonal`` with `.cayley` uses PyTorch's `(I − A/2)⁻¹ (I + A/2)`,
+/// which is this map at `X = A/2`.
+///
+/// **Right inverse:** for `Q` without eigenvalue −1, `X = (Q + I)⁻¹ (Q − I)` (from
+/// `(I − X) Q = I + X`); skew-symmetric when `Q` is orthogonal. Throws a ``LinAlgError``
+/// (singular) when `Q + I` is singular, i.e. `Q` has the eigenvalue −1 (no preimage).
+///
+/// ```swift
+/// @Constrained(Skew() >>> CayleyMap()) var q = Tensor<Double>.eye(4)
+/// ```
+public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
+    /// The Cayley map.
+    public init() {}
+
+    /// `(I − X)⁻¹ (I + X)`.
+    ///
+    /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `I − X`
+    ///   is singular (never for a skew-symmetric `X`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try ParametrizationError.requireSquare("CayleyMap", x.shape)
+        let identity = Tensor<Scalar>.eye(x.shape[x.rank - 1])
+        return try solve(identity - x, identity + x)
+    }
+
+    /// `(Q + I)⁻¹ (Q − I)`.
+    ///
+    /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `Q` has
+    ///   the eigenvalue −1.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try ParametrizationError.requireSquare("CayleyMap", y.shape)
+        let identity = Tensor<Scalar>.eye(y.shape[y.rank - 1])
+        return try solve(y + identity, y - identity)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import Constrained
+
+/// Saving and loading every trainable tensor and state buffer.
+@Suite("Checkpoints")
+struct CheckpointTests {
+    final class Stateful<S: TensorScalar>: Layer {
+        @Constrained(Magnitude<S>(2) >>> Shift<S>(1, size: 2)) var w = Tensor<S>([5, 9])
+        @Parameter var b = Tensor<S>([0.25, 0.5])
+        @Buffer var count = Tensor<S>([0])
+        let inner = Inner<S>()
+    }
+
+    final class Inner<S: TensorScalar>: Layer {
+        @Constrained(PowerIterationLike<S>()) var v = Tensor<S>([2, 4, 6])
+    }
+
+    static func temporaryURL() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("constrained-\(UUID().uuidString).safetensors")
+    }
+
+    /// Every tensor's exact content key, to prove a model untouched.
+    func contentKeys(_ model: some Layer) -> [String: ContentKey] {
+        Dictionary(uniqueKeysWithValues: LayerTraversal(model).slots.map { ($0.name, $0.slot.contentKey) })
+    }
+
+    func roundTrip<S: TensorScalar>(_: S.Type) throws {
+        let source = Stateful<S>()
+        _ = source.inner.v                                  // one power-iteration-like step
+        source.$w.parametrization(as: Composed<Magnitude<S>, Shift<S>>.self)!.first.g = Tensor([3])
+        source.count = Tensor([7])
+        let url = Self.temporaryURL()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try source.save(to: url)
+
+        let target = Stateful<S>()
+        target.b = Tensor([9, 9])
+        _ = target.w
+        try target.load(from: url)
+        let saved = source.allTensors(as: S.self), loaded = target.allTensors(as: S.self)
+        #expect(loaded.names == saved.names)
+        #expect(saved.names == ["w.original", "w.0.g", "w.1.shift", "w.1.last", "b", "count",
+                                "inner.v.original", "inner.v.0.iterations"])
+        for (name, tensor) in saved { #expect(loaded[name]! == tensor, "\(name)") }
+        #expect(target.w == source.w, "the cache recomputed with the loaded state")
+        #expect(loaded["inner.v.0.iterations"]!.scalars == [1], "parametrization state survives")
+    }
+
+    @Test func everyTrainableTensorAndStateBufferSurvivesSaveAndLoad() throws {
+        try roundTrip(Float.self)
+        try roundTrip(Double.self)
+    }
+
+    @Test func aMissingTensorFailsAndLeavesTheModelUntouched() throws {
+        let model = Stateful<Double>()
+        var checkpoint = Stateful<Double>().checkpoint()
+        checkpoint["w.1.shift"] = nil
+        let before = contentKeys(model)
+        #expect(throws: ConstrainedError.missingTensor(name: "w.1.shift")) { try model.load(checkpoint) }
+        #expect(contentKeys(model) == before)
+    }
+
+    @Test func aWrongShapeFailsAndLeavesTheModelUntouched() throws {
+        let model = Stateful<Double>()
+        var checkpoint = Stateful<Double>().checkpoint()
+        checkpoint["inner.v.original"] = .double(Tensor.zeros([2]))   // the last tensor checked
+        let before = contentKeys(model)
+        #expect(throws: ConstrainedError.shapeMismatch(name: "inner.v.original", expected: [3], found: [2])) {
+            try model.load(checkpoint)
+        }
+        #expect(contentKeys(model) == before)
+    }
+
+    @Test func aWrongScalarTypeOrAnUnexpectedTensorFails() throws {
+        let model = Stateful<Double>()
+        let before = contentKeys(model)
+        var wrongType = Stateful<Double>().checkpoint()
+        wrongType["b"] = .float(Tensor([1, 2]))
+        #expect(throws: ConstrainedError.scalarTypeMismatch(name: "b", expected: "Double", found: "Float")) {
+            try model.load(wrongType)
+        }
+        var extra = Stateful<Double>().checkpoint()
+        extra["stray"] = .double(Tensor([1]))
+        #expect(throws: ConstrainedError.unexpectedTensor(name: "stray")) { try model.load(extra) }
+        #expect(contentKeys(model) == before)
+        try model.load(extra, strict: false)
+    }
+
+    @Test func aBadFileFailsAndLeavesTheModelUntouched() throws {
+        let model = Stateful<Double>()
+        let before = contentKeys(model)
+        let good = Stateful<Double>().checkpoint().safetensorsBytes()
+        let corruptions: [(String, [UInt8])] = [
+            ("empty", []),
+            ("truncated data", Array(good.dropLast(8))),
+            ("truncated header", Array(good.prefix(20))),
+            ("header length beyond the file", [0xff, 0xff, 0, 0, 0, 0, 0, 0] + good.dropFirst(8)),
+            ("not JSON", [4, 0, 0, 0, 0, 0, 0, 0] + Array("nope".utf8)),
+        ]
+        for (what, bytes) in corruptions {
+            let url = Self.temporaryURL()
+            defer { try? FileManager.default.removeItem(at: url) }
+            try Data(bytes).write(to: url)
+            #expect(throws: ConstrainedError.self, "\(what)") { try model.load(from: url) }
+        }
+        #expect(throws: (any Error).self) { try model.load(from: Self.temporaryURL()) }   // no such file
+        #expect(contentKeys(model) == before)
+    }
+
+    @Test func theSafetensorsHeaderFollowsTheFormat() throws {
+        var checkpoint = Checkpoint()
+        checkpoint["a"] = .double(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))
+        checkpoint["b"] = .float(Tensor([5]))
+        checkpoint.metadata = ["format": "pt"]
+        let bytes = checkpoint.safetensorsBytes()
+        var n = 0
+        for i in 0..<8 { n |= Int(bytes[i]) << (8 * i) }
+        #expect(n % 8 == 0)
+        let header = try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as! [String: Any]
+        let a = header["a"] as! [String: Any]
+        #expect(a["dtype"] as? String == "F64")
+        #expect(a["shape"] as? [Int] == [2, 2])
+        #expect(a["data_offsets"] as? [Int] == [0, 32])
+        #expect((header["b"] as! [String: Any])["data_offsets"] as? [Int] == [32, 36])
+        #expect(header["__metadata__"] as? [String: String] == ["format": "pt"])
+        #expect(bytes.count == 8 + n + 36)
+        #expect(try Checkpoint(safetensorsBytes: bytes) == checkpoint)
+    }
+
+    @Test func thePyTorchLayoutNamesParametrizedTensorsAsParametrize() throws {
+        let model = Stateful<Double>()
+        let names = model.checkpoint(layout: .pytorch).names
+        #expect(names == ["parametrizations.w.original", "parametrizations.w.0.g", "parametrizations.w.1.shift",
+                          "parametrizations.w.1.last", "b", "count",
+                          "inner.parametrizations.v.original", "inner.parametrizations.v.0.iterations"])
+        let other = Stateful<Double>()
+        other.b = Tensor([3, 3])
+        try other.load(model.checkpoint(layout: .pytorch), layout: .pytorch)
+        #expect(other.b == model.b)
+    }
+
+    /// The module of `Scripts/fixtures/pytorch_checkpoint.py`, in Swift.
+    final class TorchCell: Layer {
+        @Constrained(Scale<Double>(factor: 2) >>> TorchShift()) var recurrent = Tensor<Double>.zeros([3, 3])
+        @Parameter var bias = Tensor<Double>.zeros([3])
+    }
+
+    struct TorchShift: Parametrization {
+        @Buffer var shift = Tensor<Double>([0.25])
+        func forward(_ x: Tensor<Double>) -> Tensor<Double> { x + shift }
+        func rightInverse(_ y: Tensor<Double>) -> Tensor<Double> { y - shift }
+    }
+
+    final class TorchModel: Layer {
+        let cell = TorchCell()
+        @Parameter var scale = Tensor<Double>([0])
+    }
+
+    @Test func aCheckpointWrittenByPyTorchLoadsWithThePyTorchLayout() throws {
+        let fixture = try Fixture.load("pytorch_parametrized").cases[0]
+        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+            .appendingPathComponent("pytorch_parametrized.safetensors")
+        let model = TorchModel()
+        #expect(Set(model.checkpoint(layout: .pytorch).names) == Set(fixture.inputs.keys),
+                "our PyTorch-layout names are PyTorch's state_dict keys")
+        try model.load(from: url, layout: .pytorch)
+        let loaded = model.checkpoint(layout: .pytorch)
+        for key in fixture.inputs.keys {
+            #expect(loaded[key]!.tensor(as: Double.self)! == fixture.input(key, as: Double.self), "\(key)")
+        }
+        let expected: Tensor<Double> = fixture.output("cell.recurrent")
+        #expect(maxRelativeError(model.cell.recurrent, expected) <= 1e-15, "PyTorch's parametrized value")
+        #expect(try Checkpoint(contentsOf: url).metadata == ["format": "pt"])
+    }
+}
