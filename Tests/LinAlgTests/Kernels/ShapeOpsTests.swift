@@ -102,6 +102,37 @@ struct ShapeOpsTests {
         #expect(mismatches == 0)
     }
 
+    @Test func everyPermutationOfFourAxesMatchesTheDefinition() {
+        // Covers the copy, transpose and gather paths, with extent-1 axes in the way.
+        for shape in [[2, 3, 4, 5], [2, 1, 3, 4], [1, 3, 1, 2]] {
+            let x = Tensor<Double>.randomNormal(shape, seed: 12)
+            let strides = Shape.strides(of: shape)
+            for perm in permutations(of: [0, 1, 2, 3]) {
+                let y = x.permuted(perm)
+                let outShape = perm.map { shape[$0] }
+                #expect(y.shape == outShape)
+                let outStrides = Shape.strides(of: outShape)
+                let a = x.scalars, b = y.scalars
+                var mismatches = 0
+                for flat in 0..<a.count {
+                    var rest = flat, source = 0
+                    for (k, s) in outStrides.enumerated() { source += (rest / s) * strides[perm[k]]; rest %= s }
+                    if b[flat] != a[source] { mismatches += 1 }
+                }
+                #expect(mismatches == 0, "shape \(shape) perm \(perm)")
+            }
+        }
+    }
+
+    func permutations(of items: [Int]) -> [[Int]] {
+        if items.count <= 1 { return [items] }
+        return items.indices.flatMap { i in
+            var rest = items
+            let first = rest.remove(at: i)
+            return permutations(of: rest).map { [first] + $0 }
+        }
+    }
+
     @Test func shapeOpGradientsMatchFiniteDifferences() throws {
         let x = Tensor<Double>.randomNormal([3, 4, 5], seed: 41)
         let ops: [(String, (Tensor<Double>) -> Tensor<Double>)] = [
