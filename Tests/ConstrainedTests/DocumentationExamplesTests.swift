@@ -93,8 +93,7 @@ struct DocumentationExamplesTests {
 
     @Test func readingAssigningAndTheProjectedValue() throws {
         let r = Rotation()
-        // A rotation about the z axis, by 0.3 rad.
-        let c = Foundation.cos(0.3), s = Foundation.sin(0.3)
+        let c = cos(0.3), s = sin(0.3)                   // a rotation about the z axis
         let rotation = Tensor<Double>(shape: [3, 3], scalars: [c, -s, 0, s, c, 0, 0, 0, 1])
 
         r.q = rotation                                   // runs CayleyMap⁻¹, then Skew⁻¹
