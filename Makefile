@@ -59,5 +59,10 @@ bench-peer-setup:
 fixtures:
 	python3 Scripts/fixtures/generate.py Tests/LinAlgTests/Fixtures
 
+# The DocC reference of the Constrained target (swift-docc-plugin), into $(DOCS_OUT).
+DOCS_OUT ?= .build/docs
+docs: deps
+	$(SWIFT) package --allow-writing-to-directory $(DOCS_OUT) generate-documentation --target Constrained --output-path $(DOCS_OUT)
+
 clean:
 	rm -rf .build
