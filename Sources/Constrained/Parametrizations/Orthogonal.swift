@@ -72,6 +72,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
             }
         }
 
+        /// The map's name, as `init(named:)` accepts it (e.g. `matrixExp`).
         public var description: String { rawValue }
     }
 

@@ -248,6 +248,7 @@ public enum GradientError: Error, CustomStringConvertible, Equatable {
     /// A non-persistent tape gives one gradient; it was already taken.
     case tapeConsumed(tapeID: UInt64)
 
+    /// What went wrong and how to fix it.
     public var description: String {
         switch self {
         case .nonScalarTarget(let shape):
