@@ -72,7 +72,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
             }
         }
 
-        /// The map's name, as `init(named:)` accepts it (e.g. `matrixExp`).
+        /// The Swift spelling of the map's name (`matrixExp`, `cayley`, `householder`).
         public var description: String { rawValue }
     }
 
