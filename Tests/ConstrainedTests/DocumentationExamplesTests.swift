@@ -216,11 +216,12 @@ struct DocumentationExamplesTests {
 
     @Test func cachingCountsOneEvaluationPerContentAndTape() throws {
         let cell = ReadmeCell()
+        let x = Tensor<Double>.randomNormal([16, 8], seed: 1)
         _ = cell.recurrent; _ = cell.recurrent          // recording off: 1 evaluation, 1 hit
         #expect(cell.$recurrent.cacheStatistics == CacheStatistics(evaluations: 1, hits: 1))
 
         // PyTorch issue 28937: the value above has no graph; the recorded read must not reuse it.
-        let (_, gradients) = try valueWithGradient(of: cell) { c in c.recurrent.sum() }
+        let (_, gradients) = try valueWithGradient(of: cell) { c in matmul(x, c.recurrent).sum() }
         #expect(cell.$recurrent.cacheStatistics.evaluations == 2)
         #expect(gradients["recurrent.original"]!.scalars.contains { $0 != 0 })
 
