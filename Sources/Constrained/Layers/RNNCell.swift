@@ -58,8 +58,12 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// A cell initialised from `generator` (PyTorch's initialisation).
     ///
     /// - Parameters:
+    ///   - inputSize: the size of the last axis of an input.
+    ///   - hiddenSize: the size of the state.
+    ///   - nonlinearity: the function applied to the pre-activation.
     ///   - bias: whether the cell adds a bias before the nonlinearity.
-    ///   - recurrent: a constraint for the recurrent kernel, or nil for a plain one.
+    ///   - parametrization: a constraint for the recurrent kernel, or nil for a plain one.
+    ///   - generator: the source of the initial values.
     public init<G: RandomNumberGenerator>(
         inputSize: Int, hiddenSize: Int, nonlinearity: Nonlinearity = .tanh, bias: Bool = true,
         recurrent parametrization: (any Parametrization<Scalar>)? = nil, using generator: inout G
