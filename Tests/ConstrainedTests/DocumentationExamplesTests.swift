@@ -54,6 +54,42 @@ struct DocumentationExamplesTests {
         return e.scalars.map(Swift.abs).max()!
     }
 
+    // MARK: The DocC catalog mirrors the Markdown pages
+
+    /// The Swift code blocks of a Markdown file, in order.
+    static func swiftBlocks(_ relativePath: String) throws -> [String] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent(relativePath), encoding: .utf8)
+        var blocks: [String] = [], current: [Substring]?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line.trimmingCharacters(in: .whitespaces) == "```swift" {
+                current = []
+            } else if current != nil, line.trimmingCharacters(in: .whitespaces) == "```" {
+                blocks.append(current!.joined(separator: "\n"))
+                current = nil
+            } else if current != nil {
+                current!.append(line)
+            }
+        }
+        return blocks
+    }
+
+    @Test(arguments: ["GettingStarted", "Caching"])
+    func theDocCArticleHasTheSameSamplesAsTheDocsPage(_ name: String) throws {
+        let page = try Self.swiftBlocks("Docs/\(name).md")
+        let article = try Self.swiftBlocks("Sources/Constrained/Constrained.docc/\(name).md")
+        #expect(!page.isEmpty)
+        #expect(article == page)
+    }
+
+    @Test func theDocCLandingPageShowsTheReadmeExample() throws {
+        let readme = try Self.swiftBlocks("README.md")
+        let landing = try Self.swiftBlocks("Sources/Constrained/Constrained.docc/Constrained.md")
+        #expect(readme.count >= 2 && landing.count == 1)
+        #expect(landing.first == readme[1])
+    }
+
     // MARK: README.md
 
     @Test func readmeExampleTrainsAnOrthogonalCellWithOneEvaluationPerStep() throws {
