@@ -169,6 +169,12 @@ public final class GradientTape: @unchecked Sendable {
 
     /// Runs every pullback reachable from `root`, newest first; returns the cotangents of the
     /// nodes in `wanted`.
+    ///
+    /// Specialised for Float and Double: this function is not `@inlinable`, so without these
+    /// the accumulation `existing + dx` below ran the generic `+`, one witness-table call per
+    /// element (19 ms instead of 0.6 ms for 10⁶ elements, every time a value is used twice).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func backpropagate<Scalar>(
         from root: TapeNode<Scalar>, seed: Tensor<Scalar>, keeping wanted: Set<ObjectIdentifier>
     ) -> [ObjectIdentifier: Tensor<Scalar>] {
