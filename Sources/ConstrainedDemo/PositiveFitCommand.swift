@@ -82,7 +82,9 @@ struct PositiveFitCommand: ParsableCommand {
             print("\(padded(name, 16))  \(padded(formatted(a, digits: 4), 10))  \(padded(formatted(b, digits: 4), 10))")
         }
         print("\(padded("−log p(y)/N", 16))  \(padded(formatted(truthLoss, digits: 5), 10))  \(padded(formatted(fittedLoss, digits: 5), 10))"
-              + "  (the fit maximises the likelihood: its value is at most the generating one's)")
+              + (fittedLoss <= truthLoss
+                 ? "  (the maximum-likelihood fit explains the data at least as well as the generating values)"
+                 : "  (above the generating values': the fit has not converged; try more --steps)"))
         let eigenvalues = try eigh(fitted.taskCovariance).values.scalars
         let minimum = fitted.lengthScales.scalars.min()!, noise = fitted.noiseVariances.scalars.min()!
         print("constraints: min ℓ = \(formatted(minimum)), min σ² = \(formatted(noise)), "
