@@ -65,7 +65,6 @@ bench-peer-setup:
 # Regenerates the reference fixtures from NumPy/SciPy (see README).
 fixtures:
 	python3 Scripts/fixtures/generate.py Tests/LinAlgTests/Fixtures
-	python3 Scripts/fixtures/generate.py Tests/ConstrainedTests/Fixtures layers
 
 clean:
 	rm -rf .build

@@ -153,3 +153,12 @@ public func linear<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Te
     guard let bias else { return y }
     return y + bias
 }
+
+extension Linear where Scalar == Double {
+    /// A randomly initialised layer of `Double`s when the scalar type is not written:
+    /// `Linear(8, 2)` (a default keeps examples short, as PyTorch's default dtype does).
+    /// Write `Linear<Float>(8, 2)` for `Float`.
+    public convenience init(_ inputSize: Int, _ outputSize: Int, bias: Bool = true, seed: UInt64? = nil) {
+        self.init(inputSize, outputSize, bias: bias, weightParametrization: nil, seed: seed)
+    }
+}

@@ -165,3 +165,13 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
         return (stack(states), h)
     }
 }
+
+extension RNNCell where Scalar == Double {
+    /// A cell of `Double`s when the scalar type is not written:
+    /// `RNNCell(inputSize: 10, hiddenSize: 128)`. Write `RNNCell<Float>(…)` for `Float`.
+    public convenience init(inputSize: Int, hiddenSize: Int, nonlinearity: Nonlinearity = .tanh,
+                            bias: Bool = true, seed: UInt64? = nil) {
+        self.init(inputSize: inputSize, hiddenSize: hiddenSize, nonlinearity: nonlinearity, bias: bias,
+                  parametrization: nil, seed: seed)
+    }
+}

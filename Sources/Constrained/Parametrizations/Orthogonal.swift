@@ -354,11 +354,13 @@ extension Constrained {
     @_specialize(where Scalar == Double)
     public func updateBase() throws {
         try state.withLock { s in
-            guard s.isParametrized, var p = s.parametrization as? Orthogonal<Scalar>, let x = s.original else {
+            let wrapped = s.parametrization as? AnyParametrization<Scalar>
+            guard s.isParametrized, var p = (wrapped?.base ?? s.parametrization) as? Orthogonal<Scalar>,
+                  let x = s.original else {
                 throw ParametrizationError("Orthogonal", "updateBase() needs a property with a value, parametrized by Orthogonal")
             }
             let origin = try p.updateBase(original: x)
-            s.parametrization = p
+            s.parametrization = wrapped == nil ? p : AnyParametrization(p)
             s.setOriginal(origin)
             s.cache = nil
         }

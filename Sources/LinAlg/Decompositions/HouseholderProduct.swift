@@ -15,10 +15,11 @@
 /// It is computed blockwise in the compact WY form (`Hⱼ ⋯ H_{j+w−1} = I − V T Vᵀ`), as `orgqr`
 /// does, so the work is in GEMMs.
 ///
-/// **Gradient.** Exact for any `τ`, also blocked, at about 2.5 times the cost of the forward
-/// (instead of PyTorch's reflector-by-reflector update of an m × m matrix); the derivation is
-/// in `HouseholderBlocks.swift`. The gradient with respect to the entries that are not read
-/// is zero.
+/// **Gradient.** Exact for any `τ`, also blocked and in GEMMs: about 2.5 times the forward's
+/// flops, 3 times its time (256 × 256 Double, one thread: 1.0 ms forward, 4.0 ms forward and
+/// backward, where PyTorch's reflector-by-reflector update of an m × m matrix takes 157 ms).
+/// The derivation is in `HouseholderBlocks.swift`. The gradient with respect to the entries
+/// that are not read is zero.
 ///
 /// ```swift
 /// let (a, tau) = (Tensor<Double>(shape: [2, 1], scalars: [0, 1]), Tensor<Double>([1]))

@@ -176,4 +176,20 @@ struct DecompositionGradientTests {
     func singularValuesMatchFiniteDifferences(shape: [Int]) throws {
         try expectGradient([Tensor<Double>.randomNormal(shape, seed: 26)]) { t in try singularValues(t[0]) }
     }
+
+    @Test func compositesMatchFiniteDifferences() throws {
+        // The Cayley map (I − A/2)⁻¹ (I + A/2) of a skew matrix, as Orthogonal(.cayley) uses it.
+        let x = Tensor<Double>.randomNormal([2, 4, 4], seed: 27)
+        let eye = Tensor<Double>.eye(rows: 4, columns: 4, batch: [2])
+        try expectGradient([x]) { t in
+            let skew = (t[0] - t[0].transposed()) * 0.5
+            return try solve(eye - skew * 0.5, eye + skew * 0.5)
+        }
+        // log det(L Lᵀ) = 2 Σ log Lᵢᵢ through cholesky, and through slogdet.
+        let l = Tensor<Double>.randomNormal([3, 3], seed: 28).tril() + Tensor<Double>.eye(3) * 3
+        try expectGradient([l]) { t in
+            let spd = matmul(t[0], transposed: false, t[0], transposed: true)
+            return try slogdet(spd).logAbsDeterminant + (try cholesky(spd).diagonal() * 1.5).sum()
+        }
+    }
 }
