@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "LinAlg", targets: ["LinAlg"]),
         .library(name: "Constrained", targets: ["Constrained"]),
         .executable(name: "constrained-bench", targets: ["ConstrainedBenchmarks"]),
+        .executable(name: "constrained-demo", targets: ["ConstrainedDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -39,6 +40,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "ConstrainedDemo",
+            dependencies: [
+                "Constrained",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "LinAlgTests",
             dependencies: ["LinAlg"],
@@ -49,6 +57,9 @@ let package = Package(
             dependencies: ["Constrained"],
             resources: [.copy("Fixtures")]
         ),
+        // Tests of the demo's data and plot logic: SwiftPM lets a test target import an
+        // executable target (`@testable import ConstrainedDemo`), so no extra library is needed.
+        .testTarget(name: "ConstrainedDemoTests", dependencies: ["ConstrainedDemo", "Constrained"]),
     ],
     swiftLanguageModes: [.v6]
 )
