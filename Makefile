@@ -17,8 +17,15 @@ deps:
 test: deps
 	$(TEST_ENV) $(SWIFT) test
 
+# The demo: the copying-memory task with an orthogonal RNN, built in release mode (debug
+# builds run the kernels 30-40x slower). Its loss plot goes to $(DEMO_OUT)/copy-task.svg.
+# The other programs: `swift run -c release constrained-demo --help`.
+DEMO_THREADS := 2
+DEMO_OUT := demo-output
+DEMO_ENV := OPENBLAS_NUM_THREADS=$(DEMO_THREADS)
+
 demo: deps
-	@echo "The demo arrives with issue 5; for now: make test"
+	$(DEMO_ENV) $(SWIFT) run -c release constrained-demo copy-task --output $(DEMO_OUT)/copy-task.svg
 
 # Benchmarks: ours (release build), then NumPy/SciPy (system python3), then PyTorch when
 # $(PEER_PYTHON) exists, on $(BENCH_THREADS) BLAS threads each; report.py joins them into
@@ -58,6 +65,11 @@ bench-peer-setup:
 # Regenerates the reference fixtures from NumPy/SciPy (see README).
 fixtures:
 	python3 Scripts/fixtures/generate.py Tests/LinAlgTests/Fixtures
+
+# The DocC reference of the Constrained target (swift-docc-plugin), into $(DOCS_OUT).
+DOCS_OUT ?= .build/docs
+docs: deps
+	$(SWIFT) package --allow-writing-to-directory $(DOCS_OUT) generate-documentation --target Constrained --output-path $(DOCS_OUT)
 
 clean:
 	rm -rf .build

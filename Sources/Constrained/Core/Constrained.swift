@@ -81,7 +81,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// The constrained value, `parametrization.forward(original)`, from the cache when valid.
     ///
-    /// While a ``GradientTape`` records, the value is tracked on it (gradients reach the
+    /// While a `GradientTape` records, the value is tracked on it (gradients reach the
     /// original). Setting runs the right inverse: see ``assign(_:)``.
     @inlinable
     public var wrappedValue: Tensor<Scalar> {

@@ -70,6 +70,7 @@ extension Tensor {
     /// The results hang off one hidden node holding their concatenation; a result without a
     /// cotangent contributes zeros. `pullback` receives one cotangent per output (zeros where
     /// that output was not used) and returns one per input.
+    @inlinable
     public static func record(_ tapeID: UInt64, _ operation: StaticString, inputs: [Tensor],
                               outputs: inout [Tensor], pullback: @escaping ([Tensor]) -> [Tensor?]) {
         let shapes = outputs.map(\.shape)
