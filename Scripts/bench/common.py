@@ -29,16 +29,23 @@ ELEMENTS = 1_000_000
 
 @dataclass
 class Policy:
-    """Warm up for min_time / 4 (at least one run), then repeat until min_time has passed
-    and min_reps runs were made, or max_reps runs, or max_time has passed."""
+    """Pause for settle seconds, warm up for min_time / 4 (at least one run), then repeat
+    until min_time has passed and min_reps runs were made, or max_reps runs, or max_time has
+    passed.
 
+    The pause lets the thread pool of the previous workload go to sleep: OpenBLAS threads spin
+    for about 0.1 s after a call, and NumPy and SciPy each bundle their own OpenBLAS, so on two
+    cores SciPy's spinning threads slowed NumPy's next call several-fold in a probe.
+    """
+
+    settle: float = 0.25
     min_time: float = 0.2
     max_time: float = 2.0
     min_reps: int = 3
     max_reps: int = 1000
 
 
-QUICK_POLICY = Policy(min_time=0.02, max_time=0.2, min_reps=1, max_reps=20)
+QUICK_POLICY = Policy(settle=0, min_time=0.02, max_time=0.2, min_reps=1, max_reps=20)
 
 
 @dataclass
@@ -77,6 +84,7 @@ def parse_args(description):
 def measure(body, policy):
     """Median and minimum seconds of `body` under `policy`, and the repetitions made."""
     clock = time.perf_counter
+    time.sleep(policy.settle)
     warm_up_end = clock() + policy.min_time / 4
     while True:
         body()
@@ -148,7 +156,8 @@ def run(impl, meta, workloads, args):
             out.write(line + "\n")
             out.flush()
 
-    emit({"meta": {"impl": impl, "threads": args.threads, "min_time_s": policy.min_time,
+    emit({"meta": {"impl": impl, "threads": args.threads, "settle_s": policy.settle,
+                   "min_time_s": policy.min_time,
                    "max_time_s": policy.max_time,
                    "min_reps": policy.min_reps, "max_reps": policy.max_reps,
                    "load_average": round(os.getloadavg()[0], 2), "python": sys.version.split()[0], **meta}})

@@ -180,7 +180,8 @@ def machine_section(meta, stat):
                      "cores; other work on the machine slows multi-threaded BLAS and OpenMP runs most)")
     timing = ours or numpy or torch or {}
     if timing:
-        lines.append(f"- Timing: warm-up for {timing['min_time_s'] / 4:g} s (at least one run), then "
+        lines.append(f"- Timing: a {timing.get('settle_s', 0):g} s pause (so the previous workload's BLAS "
+                     f"threads stop spinning), warm-up for {timing['min_time_s'] / 4:g} s (at least one run), then "
                      f"repeat until {timing['min_time_s']:g} s and ≥ {timing['min_reps']} runs (at most "
                      f"{timing['max_reps']} runs or {timing.get('max_time_s', '?')} s); the tables show "
                      + ("medians" if stat == "median_s" else "minimums"))

@@ -57,6 +57,7 @@ struct ConstrainedBench: ParsableCommand {
             ("threads", "\(OpenBLAS.threads)"),
             ("openblas", json(OpenBLAS.configuration)),
             ("openblas_core", json(OpenBLAS.coreName)),
+            ("settle_s", "\(policy.settleTime)"),
             ("min_time_s", "\(policy.minimumTime)"),
             ("max_time_s", "\(policy.maximumTime)"),
             ("min_reps", "\(policy.minimumRepetitions)"),

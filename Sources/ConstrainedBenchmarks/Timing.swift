@@ -1,3 +1,5 @@
+import Foundation
+
 /// How long to run each workload.
 ///
 /// A workload is warmed up for a quarter of `minimumTime` (at least one run), then repeated
@@ -5,14 +7,21 @@
 /// `maximumRepetitions`, or until `maximumTime` has passed (so one slow workload on a busy
 /// machine cannot hold up the whole run). The peer scripts use the same rule
 /// (`Scripts/bench/common.py`).
+///
+/// Before the warm-up the program pauses for `settleTime`: an OpenBLAS (or OpenMP) thread pool
+/// keeps its threads spinning for about 0.1 s after its last call, and on two cores the
+/// threads of a pool the previous workload used (NumPy and SciPy each bundle their own
+/// OpenBLAS) slowed the next workload several-fold in a probe (SVD n = 256: 16 ms after a
+/// 0.2 s pause, 25–70 ms without).
 struct TimingPolicy {
+    var settleTime: Double = 0.25
     var minimumTime: Double = 0.2
     var maximumTime: Double = 2
     var minimumRepetitions = 3
     var maximumRepetitions = 1000
 
     /// A smoke run: a few repetitions of each workload.
-    static let quick = TimingPolicy(minimumTime: 0.02, maximumTime: 0.2, minimumRepetitions: 1, maximumRepetitions: 20)
+    static let quick = TimingPolicy(settleTime: 0, minimumTime: 0.02, maximumTime: 0.2, minimumRepetitions: 1, maximumRepetitions: 20)
 }
 
 /// The timings of one workload, in seconds.
@@ -25,6 +34,7 @@ struct Timing {
 /// Times `body` under `policy`.
 func measure(_ body: () throws -> Void, policy: TimingPolicy) rethrows -> Timing {
     let clock = ContinuousClock()
+    if policy.settleTime > 0 { Thread.sleep(forTimeInterval: policy.settleTime) }
     let warmUpEnd = clock.now.advanced(by: .seconds(policy.minimumTime / 4))
     repeat { try body() } while clock.now < warmUpEnd
 
