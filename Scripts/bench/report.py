@@ -20,7 +20,7 @@ import subprocess
 from collections import defaultdict
 
 OURS = "constrained"
-PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch")]
+PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached")]
 SUITE_ORDER = ["linalg", "elementwise", "autodiff"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
