@@ -47,6 +47,7 @@ bench: deps
 	@if [ -x "$(PEER_PYTHON)" ]; then \
 		echo '$(BENCH_ENV) $(PEER_PYTHON) Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl'; \
 		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl; \
+		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch_constrained.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch-constrained.jsonl; \
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi
