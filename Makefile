@@ -17,8 +17,15 @@ deps:
 test: deps
 	$(TEST_ENV) $(SWIFT) test
 
+# The demo: the copying-memory task with an orthogonal RNN, built in release mode (debug
+# builds run the kernels 30-40x slower). Its loss plot goes to $(DEMO_OUT)/copy-task.svg.
+# The other programs: `swift run -c release constrained-demo --help`.
+DEMO_THREADS := 2
+DEMO_OUT := demo-output
+DEMO_ENV := OPENBLAS_NUM_THREADS=$(DEMO_THREADS)
+
 demo: deps
-	@echo "The demo arrives with issue 5; for now: make test"
+	$(DEMO_ENV) $(SWIFT) run -c release constrained-demo copy-task --output $(DEMO_OUT)/copy-task.svg
 
 # Benchmarks: ours (release build), then NumPy/SciPy (system python3), then PyTorch when
 # $(PEER_PYTHON) exists, on $(BENCH_THREADS) BLAS threads each; report.py joins them into
@@ -40,6 +47,7 @@ bench: deps
 	@if [ -x "$(PEER_PYTHON)" ]; then \
 		echo '$(BENCH_ENV) $(PEER_PYTHON) Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl'; \
 		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl; \
+		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch_constrained.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch-constrained.jsonl; \
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi
@@ -58,7 +66,11 @@ bench-peer-setup:
 # Regenerates the reference fixtures from NumPy/SciPy (see README).
 fixtures:
 	python3 Scripts/fixtures/generate.py Tests/LinAlgTests/Fixtures
-	python3 Scripts/fixtures/generate.py Tests/ConstrainedTests/Fixtures layers
+
+# The DocC reference of the Constrained target (swift-docc-plugin), into $(DOCS_OUT).
+DOCS_OUT ?= .build/docs
+docs: deps
+	$(SWIFT) package --allow-writing-to-directory $(DOCS_OUT) generate-documentation --target Constrained --output-path $(DOCS_OUT)
 
 clean:
 	rm -rf .build

@@ -10,10 +10,13 @@ let package = Package(
         .library(name: "LinAlg", targets: ["LinAlg"]),
         .library(name: "Constrained", targets: ["Constrained"]),
         .executable(name: "constrained-bench", targets: ["ConstrainedBenchmarks"]),
+        .executable(name: "constrained-demo", targets: ["ConstrainedDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // A build-tool plugin only (`make docs`); no target depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +40,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "ConstrainedDemo",
+            dependencies: [
+                "Constrained",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "LinAlgTests",
             dependencies: ["LinAlg"],
@@ -47,6 +57,9 @@ let package = Package(
             dependencies: ["Constrained"],
             resources: [.copy("Fixtures")]
         ),
+        // Tests of the demo's data and plot logic: SwiftPM lets a test target import an
+        // executable target (`@testable import ConstrainedDemo`), so no extra library is needed.
+        .testTarget(name: "ConstrainedDemoTests", dependencies: ["ConstrainedDemo", "Constrained"]),
     ],
     swiftLanguageModes: [.v6]
 )

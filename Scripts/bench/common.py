@@ -30,14 +30,15 @@ ELEMENTS = 1_000_000
 @dataclass
 class Policy:
     """Warm up for min_time / 4 (at least one run), then repeat until min_time has passed
-    and min_reps runs were made, or max_reps runs."""
+    and min_reps runs were made, or max_reps runs, or max_time has passed."""
 
     min_time: float = 0.2
+    max_time: float = 2.0
     min_reps: int = 3
     max_reps: int = 1000
 
 
-QUICK_POLICY = Policy(min_time=0.02, min_reps=1, max_reps=20)
+QUICK_POLICY = Policy(min_time=0.02, max_time=0.2, min_reps=1, max_reps=20)
 
 
 @dataclass
@@ -87,7 +88,8 @@ def measure(body, policy):
         t0 = clock()
         body()
         samples.append(clock() - t0)
-        if len(samples) >= policy.min_reps and clock() - start >= policy.min_time:
+        elapsed = clock() - start
+        if elapsed >= policy.max_time or len(samples) >= policy.min_reps and elapsed >= policy.min_time:
             break
     samples.sort()
     mid = len(samples) // 2
@@ -147,8 +149,9 @@ def run(impl, meta, workloads, args):
             out.flush()
 
     emit({"meta": {"impl": impl, "threads": args.threads, "min_time_s": policy.min_time,
+                   "max_time_s": policy.max_time,
                    "min_reps": policy.min_reps, "max_reps": policy.max_reps,
-                   "load_average": os.getloadavg()[0], "python": sys.version.split()[0], **meta}})
+                   "load_average": round(os.getloadavg()[0], 2), "python": sys.version.split()[0], **meta}})
     for w in selected:
         body = w.prepare()
         median, minimum, reps = measure(body, policy)

@@ -20,7 +20,7 @@ import subprocess
 from collections import defaultdict
 
 OURS = "constrained"
-PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch")]
+PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached")]
 SUITE_ORDER = ["linalg", "elementwise", "autodiff"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
@@ -158,7 +158,7 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def machine_section(meta):
+def machine_section(meta, stat):
     ours, numpy, torch = meta.get(OURS, {}), meta.get("numpy"), meta.get("torch")
     lines = [
         f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}",
@@ -180,9 +180,10 @@ def machine_section(meta):
                      "cores; other work on the machine slows multi-threaded BLAS and OpenMP runs most)")
     timing = ours or numpy or torch or {}
     if timing:
-        lines.append(f"- Timing: warm-up for {timing['min_time_s'] / 4:g} s, then repeat until "
-                     f"{timing['min_time_s']:g} s and ≥ {timing['min_reps']} runs (at most "
-                     f"{timing['max_reps']}); times are medians")
+        lines.append(f"- Timing: warm-up for {timing['min_time_s'] / 4:g} s (at least one run), then "
+                     f"repeat until {timing['min_time_s']:g} s and ≥ {timing['min_reps']} runs (at most "
+                     f"{timing['max_reps']} runs or {timing.get('max_time_s', '?')} s); the tables show "
+                     + ("medians" if stat == "median_s" else "minimums"))
     return "\n".join(lines)
 
 
@@ -237,7 +238,7 @@ and the same name in `Scripts/bench/peer_numpy.py` and/or `peer_torch.py`.
 def svg_chart(rows, peers, title):
     """A horizontal bar chart of the ratios on a log axis: one group per measurement, one bar
     per peer, growing from the line at 1 (left: we are faster)."""
-    colors = {"numpy": "#4c78a8", "torch": "#e45756"}
+    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4"}
     items = [r for r in rows if any(r["peers"][p]["ratio"] for p, _ in peers)]
     if not items:
         return None
@@ -333,7 +334,7 @@ def main():
                + ("medians" if args.stat == "median_s" else "minimums") + " in one run on the same "
                "machine; the ratio is **our time / the peer's time**: below 1 we are faster. "
                "The target column states the issues' goals (✓ met, ✗ not met).", "",
-               "## Machine", "", machine_section(meta), ""]
+               "## Machine", "", machine_section(meta, args.stat), ""]
         if missing:
             doc += [f"Not measured in this run: {', '.join(missing)} "
                     "(`make bench-peer-setup` installs PyTorch).", ""]

@@ -12,6 +12,9 @@ Chebyshev nodes), in 40-digit arithmetic. Two approximations:
 * expm1 on the reduced interval |r| <= ln2/2 (with a 1e-4 margin for the rounding of the
   reduction): expm1(r) = r + r^2/2 + r^3 Q(r); Q is fitted, minimising the *relative* error of
   expm1 (weight r^3 / expm1(r)). The first two terms stay exact.
+* exp on the same interval, same form, minimising the error relative to exp(r) (weight
+  r^3 / exp(r)): exp needs no accuracy relative to the small expm1(r), so Q is one degree
+  shorter.
 * log(1 + f) for f = m - 1, m in [sqrt(1/2), sqrt(2)): with s = f / (2 + f) and z = s^2,
   log(1 + f) = 2 atanh(s) = 2s + s z T(z); T is fitted on 0 <= z <= 0.171573^2 (the largest
   |s|, with a margin), minimising the error relative to log (weight z).
@@ -70,8 +73,11 @@ def main():
     t = lambda z: (2 * mp.atanh(mp.sqrt(z)) - 2 * mp.sqrt(z)) / (mp.sqrt(z) * z)
     wt = lambda z: z
     report("Double expm1 Q (degree 9)", *lawson(q, 9, wq, -L, L), as_double)
+    we = lambda r: r ** 3 / mp.exp(r)
+    report("Double exp Q (degree 8)", *lawson(q, 8, we, -L, L), as_double)
     report("Double log T (degree 6)", *lawson(t, 6, wt, mp.mpf(0), zmax), as_double)
     report("Float expm1 Q (degree 4)", *lawson(q, 4, wq, -L, L), as_float)
+    report("Float exp Q (degree 3)", *lawson(q, 3, we, -L, L), as_float)
     report("Float log T (degree 2)", *lawson(t, 2, wt, mp.mpf(0), zmax), as_float)
     ln2 = mp.log(2)
     # ln2 split so that n * hi is exact for |n| < 2^11 (Double) / 2^8 (Float).

@@ -58,6 +58,7 @@ struct ConstrainedBench: ParsableCommand {
             ("openblas", json(OpenBLAS.configuration)),
             ("openblas_core", json(OpenBLAS.coreName)),
             ("min_time_s", "\(policy.minimumTime)"),
+            ("max_time_s", "\(policy.maximumTime)"),
             ("min_reps", "\(policy.minimumRepetitions)"),
             ("max_reps", "\(policy.maximumRepetitions)"),
             ("load_average", loadAverage().map { "\($0)" } ?? "null"),

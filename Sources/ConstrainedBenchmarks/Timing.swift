@@ -2,14 +2,17 @@
 ///
 /// A workload is warmed up for a quarter of `minimumTime` (at least one run), then repeated
 /// until it has run for `minimumTime` and at least `minimumRepetitions` times, or until
-/// `maximumRepetitions`. The peer scripts use the same rule (`Scripts/bench/common.py`).
+/// `maximumRepetitions`, or until `maximumTime` has passed (so one slow workload on a busy
+/// machine cannot hold up the whole run). The peer scripts use the same rule
+/// (`Scripts/bench/common.py`).
 struct TimingPolicy {
     var minimumTime: Double = 0.2
+    var maximumTime: Double = 2
     var minimumRepetitions = 3
     var maximumRepetitions = 1000
 
     /// A smoke run: a few repetitions of each workload.
-    static let quick = TimingPolicy(minimumTime: 0.02, minimumRepetitions: 1, maximumRepetitions: 20)
+    static let quick = TimingPolicy(minimumTime: 0.02, maximumTime: 0.2, minimumRepetitions: 1, maximumRepetitions: 20)
 }
 
 /// The timings of one workload, in seconds.
@@ -31,7 +34,8 @@ func measure(_ body: () throws -> Void, policy: TimingPolicy) rethrows -> Timing
         let t0 = clock.now
         try body()
         samples.append(seconds(clock.now - t0))
-        if samples.count >= policy.minimumRepetitions && seconds(clock.now - start) >= policy.minimumTime { break }
+        let elapsed = seconds(clock.now - start)
+        if elapsed >= policy.maximumTime || samples.count >= policy.minimumRepetitions && elapsed >= policy.minimumTime { break }
     }
     samples.sort()
     let mid = samples.count / 2

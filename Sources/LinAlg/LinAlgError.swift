@@ -40,6 +40,7 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
         self.batchIndex = batchIndex
     }
 
+    /// The operation, the shape (and the failing matrix of a batch) and the cause, in one sentence.
     public var description: String {
         let what: String
         switch cause {

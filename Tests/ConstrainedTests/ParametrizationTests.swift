@@ -159,6 +159,39 @@ struct ParametrizationTests {
         }
     }
 
+    func registrationAtRunTime<S: TensorScalar>(_: S.Type) throws {
+        let model = RuntimeModel<S>()
+        #expect(model.parameterNames == ["w"], "a plain tensor until parametrized")
+        try model.$w.parametrize(with: Scale<S>(factor: 2))
+        #expect(model.w.scalars == [4, 8], "the value is kept")
+        #expect(model.$w.original.scalars == [2, 4], "the original is the right inverse of the value")
+        try model.$w.parametrize(with: Shift<S>(1, size: 2))
+        #expect(model.$w.original.scalars == [2, 4], "appending keeps the original, as PyTorch")
+        #expect(model.w.scalars == [5, 9])
+        #expect(model.allTensors(as: S.self).names == ["w.original", "w.1.shift", "w.1.last"])
+        let (_, gradients) = try valueWithGradient(of: model) { m in m.w.sum() }
+        #expect(gradients["w.original"]!.scalars == [2, 2])
+    }
+
+    @Test func aParametrizationCanBeRegisteredAtRunTimeAndAppended() throws {
+        try registrationAtRunTime(Float.self)
+        try registrationAtRunTime(Double.self)
+    }
+
+    @Test func anErasedParametrizationAddsNoNameToItsState() throws {
+        let chosen: any Parametrization<Double> = Shift<Double>(3, size: 1)
+        final class M: Layer {
+            @Constrained var w: Tensor<Double>
+            init(_ p: any Parametrization<Double>) {
+                _w = Constrained(wrappedValue: Tensor([4]), PlusOne<Double>() >>> AnyParametrization(p))
+            }
+        }
+        let m = M(chosen)
+        #expect(m.stateNames == ["w.1.shift", "w.1.last"])
+        #expect(m.$w.original.scalars == [0])
+        #expect(m.w.scalars == [4])
+    }
+
     @Test func gradientsReachTheOriginalAndTheParametrizationsOwnParameter() throws {
         final class M: Layer {
             @Constrained(Magnitude<Double>(2)) var w = Tensor<Double>([2, 6])
@@ -202,4 +235,9 @@ final class FailingInverseModel<S: TensorScalar>: Layer {
         _w = Constrained(wrappedValue: Tensor<S>([1, 2]), Scale<S>(factor: 2) >>> Shift<S>(1, size: 2))
         _w.modifyParametrization { p in p = failing >>> Shift<S>(1, size: 2) }
     }
+}
+
+final class RuntimeModel<S: TensorScalar>: Layer {
+    @Constrained var w: Tensor<S>
+    init() { _w = Constrained(wrappedValue: Tensor<S>([4, 8])) }
 }

@@ -1,6 +1,8 @@
 /// A tensor of either scalar type, for collections that mix them (checkpoints).
 public enum AnyTensor: Sendable, Equatable {
+    /// A `Float` tensor (safetensors dtype `F32`).
     case float(Tensor<Float>)
+    /// A `Double` tensor (safetensors dtype `F64`).
     case double(Tensor<Double>)
 
     /// Wraps `tensor` (of scalar type `Float` or `Double`).

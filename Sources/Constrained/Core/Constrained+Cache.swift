@@ -64,6 +64,8 @@ extension Constrained {
         @usableFromInline var value: Tensor<Scalar>
         /// The original's (identity, version) when evaluated.
         @usableFromInline var original: ContentKey
+        /// The original's shape when evaluated (a reshaped view shares identity and version).
+        var originalShape: [Int]
         /// The tape recording during the evaluation, nil for none.
         var tapeID: UInt64?
         /// Each state slot's (identity, version) right after the evaluation, in slot order.
@@ -127,7 +129,8 @@ extension Constrained {
         /// Points the fast path at the current cache entry when it may serve untracked reads
         /// at the current generation, or disables it.
         mutating func refreshFastPath() {
-            if let cache, isCaching, isParametrized, !hasStateSlots, cache.original == ContentKey(original) {
+            if let cache, isCaching, isParametrized, !hasStateSlots, cache.original == ContentKey(original),
+               cache.originalShape == original?.shape {
                 fastValue = cache.value.detached()
                 fastGeneration = originalGeneration
                 fastStateVersion = cache.stateVersion
@@ -154,19 +157,24 @@ extension Constrained {
         ///
         /// This is the hot path (rules 1, 2 and 3 with no tape): a few integer comparisons,
         /// inlined into the caller so that it is specialised for its scalar type. Any doubt
-        /// (state slots to compare, no cache, caching off, parametrization removed) answers nil.
+        /// (state slots to compare, no cache, caching off) answers nil.
+        ///
+        /// A property without a parametrization (never given one, or removed) answers its
+        /// original here too: layers declare every weight `@Constrained` so that a constraint
+        /// can be added later, and their plain weights must read as fast as a `@Parameter`.
         @inlinable
         mutating func untrackedHit() -> Tensor<Scalar>? {
-            guard fastValue != nil, originalGeneration == fastGeneration,
-                  parametrization.stateVersion == fastStateVersion
-            else { return nil }
-            statistics.hits += 1
-            return fastValue
+            if fastValue != nil, originalGeneration == fastGeneration,
+               parametrization.stateVersion == fastStateVersion {
+                statistics.hits += 1
+                return fastValue
+            }
+            return isParametrized ? nil : original
         }
 
         /// Whether `cache` may answer a read while `tape` records (nil: recording off).
         func isValid(_ cache: CachedValue, for tape: GradientTape?) -> Bool {
-            guard cache.original == ContentKey(original),
+            guard cache.original == ContentKey(original), cache.originalShape == original?.shape,
                   cache.stateVersion == parametrization.stateVersion,
                   cache.state.count == stateSlots.count
             else { return false }
@@ -197,7 +205,8 @@ extension Constrained {
             statistics.evaluations += 1
             let value = try parametrization.forward(input)
             if isCaching {
-                cache = CachedValue(value: value, original: ContentKey(original), tapeID: tape?.id,
+                cache = CachedValue(value: value, original: ContentKey(original), originalShape: original.shape,
+                                    tapeID: tape?.id,
                                     state: stateSlots.map { $0.slot.contentKey },
                                     stateVersion: parametrization.stateVersion)
             }

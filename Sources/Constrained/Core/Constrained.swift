@@ -62,6 +62,17 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         state = Lock(State(original: original, parametrization: p))
     }
 
+    /// A property holding `wrappedValue` with no parametrization yet: a plain trainable tensor
+    /// (named `w`, not `w.original`) until ``parametrize(with:)`` registers one. For layers
+    /// whose constraint is chosen at run time, as PyTorch's `register_parametrization` on an
+    /// existing module.
+    public init(wrappedValue: Tensor<Scalar>) {
+        var s = State(original: wrappedValue.detached(), parametrization: Identity<Scalar>())
+        s.isParametrized = false
+        s.setStateSlots([])
+        state = Lock(s)
+    }
+
     /// Registers `parametrization` on a property without a value yet: assign one (`w = y`, which
     /// runs the right inverse, or `$w.original = x`) before reading it.
     public init<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
@@ -70,7 +81,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// The constrained value, `parametrization.forward(original)`, from the cache when valid.
     ///
-    /// While a ``GradientTape`` records, the value is tracked on it (gradients reach the
+    /// While a `GradientTape` records, the value is tracked on it (gradients reach the
     /// original). Setting runs the right inverse: see ``assign(_:)``.
     @inlinable
     public var wrappedValue: Tensor<Scalar> {
@@ -203,6 +214,40 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
                 s.cache = nil
             }
             return try body(&s.parametrization)
+        }
+    }
+
+    /// Registers `parametrization` at run time, as PyTorch's `register_parametrization`.
+    ///
+    /// On a property without a parametrization, the current value is taken as a constrained
+    /// value: the original becomes `parametrization.rightInverse(value)` (or stays the value
+    /// when there is no right inverse), and the tensor is named `w.original` from now on. On a
+    /// parametrized property, `parametrization` is appended after the existing ones (the
+    /// value becomes `parametrization(current)`, the original is unchanged, as PyTorch does),
+    /// and its state is numbered after theirs (`w.2.…` after parts 0 and 1).
+    ///
+    /// - Throws: what the right inverse throws; the property is then unchanged.
+    public func parametrize<P: Parametrization>(with parametrization: P) throws where P.Scalar == Scalar {
+        try state.withLock { s in
+            guard s.original != nil else {
+                throw ConstrainedError.noValue("a @Constrained property being parametrized")
+            }
+            if s.isParametrized {
+                s.parametrization = Composed(AnyParametrization(s.parametrization), parametrization)
+            } else {
+                var p = parametrization
+                do {
+                    let x = try withoutRecording { try p.rightInverse(s.original!) }
+                    s.setOriginal(x.detached())
+                } catch ConstrainedError.noRightInverse {
+                    // No right inverse: the current value is the original, as at registration.
+                }
+                s.parametrization = p
+                s.isParametrized = true
+            }
+            s.parametrization.setTraining(s.isTraining)
+            s.setStateSlots(ParametrizationReflection.slots(of: s.parametrization))
+            s.cache = nil
         }
     }
 

@@ -1,7 +1,7 @@
 /// A trainable tensor: `@Parameter var b: Tensor<Double>`.
 ///
 /// Traversal names it by its property name (`b`, or `cell.b` in a nested layer); optimizers
-/// update it in place; checkpoints save it. Reading it while a ``GradientTape`` records
+/// update it in place; checkpoints save it. Reading it while a `GradientTape` records
 /// returns the tape's watched leaf for its current content (the same leaf for every read in
 /// that recording), so `valueWithGradient(of:_:)` finds its gradient under its name.
 ///

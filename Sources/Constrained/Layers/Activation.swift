@@ -27,6 +27,7 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The activation's name: `tanh`, `relu`, `sigmoid`, `identity`.
     public var description: String {
         switch self {
         case .tanh: "tanh"

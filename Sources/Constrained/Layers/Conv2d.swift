@@ -221,3 +221,13 @@ struct ConvolutionGeometry: Sendable {
         return out
     }
 }
+
+extension Conv2d where Scalar == Double {
+    /// A randomly initialised convolution of `Double`s when the scalar type is not written:
+    /// `Conv2d(3, 8, kernelSize: 3)`. Write `Conv2d<Float>(…)` for `Float`.
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1,
+                            padding: Int = 0, bias: Bool = true, seed: UInt64? = nil) {
+        self.init(inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: padding,
+                  bias: bias, parametrization: nil, seed: seed)
+    }
+}

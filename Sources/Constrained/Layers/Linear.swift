@@ -48,8 +48,12 @@ public final class Linear<Scalar: TensorScalar>: Layer {
 
     /// A layer from given values: `weight` `[out, in]`, `bias` `[out]` or nil.
     ///
-    /// - Parameter weightParametrization: a constraint for the weight; `weight` is then a
-    ///   constrained value (its right inverse gives the original).
+    /// - Parameters:
+    ///   - weight: the weight, of shape `[out, in]` (a constrained value when
+    ///     `weightParametrization` is given).
+    ///   - bias: the bias, of shape `[out]`, or nil for none.
+    ///   - weightParametrization: a constraint for the weight; `weight` is then a
+    ///     constrained value (its right inverse gives the original).
     public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>?,
                 weightParametrization: (any Parametrization<Scalar>)? = nil) {
         precondition(weight.rank == 2, "Linear: weight must be [out, in], got shape \(weight.shape)")
@@ -66,8 +70,11 @@ public final class Linear<Scalar: TensorScalar>: Layer {
     /// A randomly initialised layer (PyTorch's initialisation) drawing from `generator`.
     ///
     /// - Parameters:
+    ///   - inputSize: the size of the last axis of an input.
+    ///   - outputSize: the size of the last axis of an output.
     ///   - bias: whether the layer adds a bias.
-    ///   - weight: a constraint for the weight (see the type's documentation), or nil.
+    ///   - parametrization: a constraint for the weight (see the type's documentation), or nil.
+    ///   - generator: the source of the initial values.
     public convenience init<G: RandomNumberGenerator>(
         _ inputSize: Int, _ outputSize: Int, bias: Bool = true,
         weight parametrization: (any Parametrization<Scalar>)? = nil, using generator: inout G
@@ -152,4 +159,13 @@ public func linear<Scalar>(_ x: Tensor<Scalar>, weight: Tensor<Scalar>, bias: Te
     let y = matmul(x, transposed: false, weight, transposed: true)
     guard let bias else { return y }
     return y + bias
+}
+
+extension Linear where Scalar == Double {
+    /// A randomly initialised layer of `Double`s when the scalar type is not written:
+    /// `Linear(8, 2)` (a default keeps examples short, as PyTorch's default dtype does).
+    /// Write `Linear<Float>(8, 2)` for `Float`.
+    public convenience init(_ inputSize: Int, _ outputSize: Int, bias: Bool = true, seed: UInt64? = nil) {
+        self.init(inputSize, outputSize, bias: bias, weightParametrization: nil, seed: seed)
+    }
 }

@@ -58,8 +58,12 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// A cell initialised from `generator` (PyTorch's initialisation).
     ///
     /// - Parameters:
+    ///   - inputSize: the size of the last axis of an input.
+    ///   - hiddenSize: the size of the state.
+    ///   - nonlinearity: the function applied to the pre-activation.
     ///   - bias: whether the cell adds a bias before the nonlinearity.
-    ///   - recurrent: a constraint for the recurrent kernel, or nil for a plain one.
+    ///   - parametrization: a constraint for the recurrent kernel, or nil for a plain one.
+    ///   - generator: the source of the initial values.
     public init<G: RandomNumberGenerator>(
         inputSize: Int, hiddenSize: Int, nonlinearity: Nonlinearity = .tanh, bias: Bool = true,
         recurrent parametrization: (any Parametrization<Scalar>)? = nil, using generator: inout G
@@ -163,5 +167,15 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
             states.append(h)
         }
         return (stack(states), h)
+    }
+}
+
+extension RNNCell where Scalar == Double {
+    /// A cell of `Double`s when the scalar type is not written:
+    /// `RNNCell(inputSize: 10, hiddenSize: 128)`. Write `RNNCell<Float>(…)` for `Float`.
+    public convenience init(inputSize: Int, hiddenSize: Int, nonlinearity: Nonlinearity = .tanh,
+                            bias: Bool = true, seed: UInt64? = nil) {
+        self.init(inputSize: inputSize, hiddenSize: hiddenSize, nonlinearity: nonlinearity, bias: bias,
+                  parametrization: nil, seed: seed)
     }
 }

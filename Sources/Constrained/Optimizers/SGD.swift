@@ -26,7 +26,11 @@ public final class SGD: Optimizer {
     /// An SGD optimizer for `model`.
     ///
     /// - Parameters:
+    ///   - model: the model whose trainable tensors this optimizer updates.
     ///   - learningRate: the rate of parameters no entry of `learningRates` matches.
+    ///   - momentum: the momentum factor (0: plain gradient descent).
+    ///   - nesterov: whether to use Nesterov momentum.
+    ///   - weightDecay: the L2 penalty added to each gradient (`g + weightDecay · θ`).
     ///   - learningRates: rates by parameter-name prefix (see ``LearningRates``).
     /// - Precondition: Nesterov momentum needs a positive momentum.
     public init(for model: some Layer, learningRate: Double, momentum: Double = 0, nesterov: Bool = false,

@@ -10,7 +10,7 @@
 /// which is this map at `X = A/2`.
 ///
 /// **Right inverse:** for `Q` without eigenvalue −1, `X = (Q + I)⁻¹ (Q − I)` (from
-/// `(I − X) Q = I + X`); skew-symmetric when `Q` is orthogonal. Throws a ``LinAlgError``
+/// `(I − X) Q = I + X`); skew-symmetric when `Q` is orthogonal. Throws a `LinAlgError`
 /// (singular) when `Q + I` is singular, i.e. `Q` has the eigenvalue −1 (no preimage).
 ///
 /// ```swift
@@ -22,7 +22,7 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
 
     /// `(I − X)⁻¹ (I + X)`.
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `I − X`
+    /// - Throws: ``ParametrizationError`` for a non-square input; `LinAlgError` when `I − X`
     ///   is singular (never for a skew-symmetric `X`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -34,7 +34,7 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
 
     /// `(Q + I)⁻¹ (Q − I)`.
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `Q` has
+    /// - Throws: ``ParametrizationError`` for a non-square input; `LinAlgError` when `Q` has
     ///   the eigenvalue −1.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

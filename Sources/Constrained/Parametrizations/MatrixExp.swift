@@ -18,7 +18,7 @@ public struct MatrixExp<Scalar: TensorScalar>: Parametrization {
 
     /// `e^X`.
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input; ``LinAlgError`` when `X`
+    /// - Throws: ``ParametrizationError`` for a non-square input; `LinAlgError` when `X`
     ///   holds NaN or infinity.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

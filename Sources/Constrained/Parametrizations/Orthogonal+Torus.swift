@@ -25,6 +25,7 @@ extension Orthogonal {
     ///   - n: the size of the square matrices.
     ///   - batch: leading axes, each matrix sampled independently.
     ///   - map: the map the angles go through (default `.matrixExp`).
+    ///   - generator: the source of the angles.
     public static func torusSample<G: RandomNumberGenerator>(
         n: Int, batch: [Int] = [], map: Map = .matrixExp, using generator: inout G
     ) -> Tensor<Scalar> {

@@ -72,6 +72,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
             }
         }
 
+        /// The Swift spelling of the map's name (`matrixExp`, `cayley`, `householder`).
         public var description: String { rawValue }
     }
 
@@ -112,7 +113,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     /// `base · map(X)`, transposed back for a wide `X` (see the type's documentation).
     ///
     /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) matrix or does not fit
-    ///   the base; ``LinAlgError`` when `x` holds NaN or infinity.
+    ///   the base; `LinAlgError` when `x` holds NaN or infinity.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -133,7 +134,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     ///
     /// - Throws: ``ParametrizationError`` for a vector or a shape other than the registered
     ///   one; ``ConstrainedError/noRightInverse(_:)`` for `.matrixExp`/`.cayley` without
-    ///   trivialisation; ``LinAlgError`` when `y` holds NaN or infinity.
+    ///   trivialisation; `LinAlgError` when `y` holds NaN or infinity.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -354,11 +355,13 @@ extension Constrained {
     @_specialize(where Scalar == Double)
     public func updateBase() throws {
         try state.withLock { s in
-            guard s.isParametrized, var p = s.parametrization as? Orthogonal<Scalar>, let x = s.original else {
+            let wrapped = s.parametrization as? AnyParametrization<Scalar>
+            guard s.isParametrized, var p = (wrapped?.base ?? s.parametrization) as? Orthogonal<Scalar>,
+                  let x = s.original else {
                 throw ParametrizationError("Orthogonal", "updateBase() needs a property with a value, parametrized by Orthogonal")
             }
             let origin = try p.updateBase(original: x)
-            s.parametrization = p
+            s.parametrization = wrapped == nil ? p : AnyParametrization(p)
             s.setOriginal(origin)
             s.cache = nil
         }

@@ -18,6 +18,7 @@ public struct ParametrizationError: Error, CustomStringConvertible, Equatable, S
         self.reason = reason
     }
 
+    /// `parametrization: reason`, e.g. `Orthogonal: updateBase() needs dynamic trivialization …`.
     public var description: String { "\(parametrization): \(reason)" }
 
     /// The input is not a (batch of) square matrix.

@@ -12,7 +12,7 @@
 /// which evaluates `(i, j)` and `(j, i)` by the same sums in different orders).
 ///
 /// **Right inverse.** `.cholesky`: `C = cholesky(P − jitter·I)`, then the original is
-/// `tril(C, −1) + diag(softplus⁻¹(diag C))`; throws ``LinAlgError`` when `P − jitter·I` is not
+/// `tril(C, −1) + diag(softplus⁻¹(diag C))`; throws `LinAlgError` when `P − jitter·I` is not
 /// positive definite. `.exp`: the matrix logarithm through `eigh` (`V log(Λ) Vᵀ`, upper
 /// triangle kept); throws ``ParametrizationError`` when an eigenvalue is not positive.
 ///
@@ -64,7 +64,7 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
     /// The original whose value is `p` (see the type's documentation).
     ///
     /// - Throws: ``ParametrizationError`` for a non-square input or a non-positive eigenvalue
-    ///   (`.exp`); ``LinAlgError`` when `p − jitter·I` is not positive definite (`.cholesky`).
+    ///   (`.exp`); `LinAlgError` when `p − jitter·I` is not positive definite (`.cholesky`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ p: Tensor<Scalar>) throws -> Tensor<Scalar> {

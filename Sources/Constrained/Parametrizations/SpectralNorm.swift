@@ -74,12 +74,44 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
         let w = weight.detached()
         try prepareVectors(w, layout)
         if isTraining { iterate(w, layout, times: powerIterations) }
-        // σ = uᵀ M v = Σ W ⊙ T with T the outer product u vᵀ laid out as W: the permutation
-        // is applied to the constant T instead of the tracked W, so no differentiable
-        // permutation is needed.
-        let outer = layout.outerProduct(u, v)
-        let sigma = (weight * outer).sum()
-        return weight / sigma
+        return Self.normalize(weight, by: layout.outerProduct(u, v))
+    }
+
+    /// `W / σ` with `σ = Σ W ⊙ T = uᵀ M v`, where `T` is the outer product `u vᵀ` laid out as
+    /// `W` (the permutation to the matrix view is applied to the constant `T`, not to `W`).
+    ///
+    /// One tape node with the fused pullback `W̄ = Ḡ/σ − (Σ Ḡ ⊙ W / σ²) T` (the quotient rule,
+    /// u and v held fixed as in PyTorch): two passes over `W`, where composing `*`, `sum` and
+    /// `/` would record three nodes and make the tape add two cotangents of `W`.
+    static func normalize(_ weight: Tensor<Scalar>, by outer: Tensor<Scalar>) -> Tensor<Scalar> {
+        let w = weight.detached()
+        var sigma: Scalar = 0
+        w.withUnsafeBufferPointer { pw in
+            outer.withUnsafeBufferPointer { pt in
+                for i in pw.indices { sigma += pw[i] * pt[i] }
+            }
+        }
+        let inverse = 1 / sigma
+        var out = w * inverse
+        if let tapeID = Tensor.recordingTapeID(weight) {
+            out.record(tapeID, "spectralNormalize", weight) { g in
+                var projection: Scalar = 0
+                g.withUnsafeBufferPointer { pg in
+                    w.withUnsafeBufferPointer { pw in
+                        for i in pg.indices { projection += pg[i] * pw[i] }
+                    }
+                }
+                let scale = projection * inverse * inverse
+                return Tensor<Scalar>(shape: w.shape) { dw in
+                    g.withUnsafeBufferPointer { pg in
+                        outer.withUnsafeBufferPointer { pt in
+                            for i in dw.indices { dw[i] = pg[i] * inverse - scale * pt[i] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// `W` (the value of the assignment is `W / σ(W)`); starts the buffers with the warm-up
@@ -174,29 +206,29 @@ extension SpectralNorm {
             post = shape[(d + 1)...].reduce(1, *)
         }
 
-        /// `u ← M v`.
+        /// `u ← M v`: one GEMV per block `W[p]` (`rows × post`, row-major), accumulated.
         func multiply(_ w: UnsafeBufferPointer<Scalar>, _ v: UnsafeMutableBufferPointer<Scalar>,
                       into u: UnsafeMutableBufferPointer<Scalar>) {
             for i in 0..<rows { u[i] = 0 }
+            guard rows > 0, post > 0 else { return }
             for p in 0..<pre {
-                for i in 0..<rows {
-                    let row = (p * rows + i) * post
-                    var acc: Scalar = 0
-                    for q in 0..<post { acc += w[row + q] * v[p * post + q] }
-                    u[i] += acc
-                }
+                Scalar.gemv(trans: false, m: rows, n: post, alpha: 1, a: w.baseAddress! + p * rows * post,
+                            lda: post, x: v.baseAddress! + p * post, incx: 1, beta: 1,
+                            y: u.baseAddress!, incy: 1)
             }
         }
 
-        /// `v ← Mᵀ u`.
+        /// `v ← Mᵀ u`: block `p` of `v` is `W[p]ᵀ u`.
         func multiplyTransposed(_ w: UnsafeBufferPointer<Scalar>, _ u: UnsafeMutableBufferPointer<Scalar>,
                                 into v: UnsafeMutableBufferPointer<Scalar>) {
-            for c in 0..<columns { v[c] = 0 }
+            guard rows > 0, post > 0 else {
+                for c in 0..<columns { v[c] = 0 }
+                return
+            }
             for p in 0..<pre {
-                for i in 0..<rows {
-                    let row = (p * rows + i) * post, ui = u[i]
-                    for q in 0..<post { v[p * post + q] += w[row + q] * ui }
-                }
+                Scalar.gemv(trans: true, m: rows, n: post, alpha: 1, a: w.baseAddress! + p * rows * post,
+                            lda: post, x: u.baseAddress!, incx: 1, beta: 0,
+                            y: v.baseAddress! + p * post, incy: 1)
             }
         }
 

@@ -1,7 +1,7 @@
 /// The value of `body` on `model` and the gradient of that value with respect to every
 /// trainable tensor of the model, keyed by its dotted name.
 ///
-/// `body` runs once, recording on a fresh ``GradientTape``. Every trainable tensor read
+/// `body` runs once, recording on a fresh `GradientTape`. Every trainable tensor read
 /// during the recording (a `@Parameter`, the original behind a `@Constrained` property, a
 /// parametrization's own `@Parameter`) entered the graph as one leaf for that tape, so the
 /// gradient of each is the sum over all its uses. Tensors that `body` did not use get zeros.
@@ -16,9 +16,11 @@
 /// optimizer.update(model, along: gradients)
 /// ```
 ///
-/// - Parameter body: computes a one-element tensor (a loss) from the model; may throw.
+/// - Parameters:
+///   - model: the model whose trainable tensors the gradients are taken with respect to.
+///   - body: computes a one-element tensor (a loss) from the model; may throw.
 /// - Returns: the value (detached) and the gradients of tensors of the loss's scalar type.
-/// - Throws: what `body` throws, or ``GradientError/nonScalarTarget(shape:)``.
+/// - Throws: what `body` throws, or `GradientError.nonScalarTarget(shape:)`.
 public func valueWithGradient<Model: Layer, Scalar>(
     of model: Model, _ body: (Model) throws -> Tensor<Scalar>
 ) throws -> (value: Tensor<Scalar>, gradients: NamedTensors<Scalar>) {

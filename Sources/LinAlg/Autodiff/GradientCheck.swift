@@ -13,6 +13,7 @@ public struct GradientCheckResult<Scalar: TensorScalar>: CustomStringConvertible
     /// The central-difference derivative at the worst entry.
     public let numeric: Scalar
 
+    /// Whether the check passed, and the worst entry with both derivatives.
     public var description: String {
         "gradientCheck \(passed ? "passed" : "FAILED"): worst relative error \(worstRelativeError) at input \(worstInput), element \(worstElement) (analytic \(analytic), numeric \(numeric))"
     }

@@ -3,9 +3,9 @@ import Synchronization
 /// Records the operations of a computation so that gradients can be taken in reverse mode.
 ///
 /// While a tape records (inside ``record(_:)``), every operation whose inputs take part in
-/// differentiation appends a pullback closure to the graph. ``gradient(of:wrt:)`` then runs
-/// the pullbacks from the target back to the inputs, newest first, accumulating each input's
-/// cotangent once.
+/// differentiation appends a pullback closure to the graph.
+/// ``gradient(of:wrt:)->[Tensor<Scalar>]`` then runs the pullbacks from the target back to the
+/// inputs, newest first, accumulating each input's cotangent once.
 ///
 /// ```swift
 /// let tape = GradientTape()
@@ -107,7 +107,7 @@ public final class GradientTape: @unchecked Sendable {
     /// sum over them.
     ///
     /// The registry lives as long as the tape, and a non-persistent tape clears it when its
-    /// gradient is taken (fetch the leaves before calling ``gradient(of:wrt:)``).
+    /// gradient is taken (fetch the leaves before calling ``gradient(of:wrt:)->[Tensor<Scalar>]``).
     public func leaf<Scalar>(owner: UInt64, watching value: Tensor<Scalar>) -> Tensor<Scalar> {
         state.withLock { s in
             let storageID = value.storageID, version = value.version
@@ -169,6 +169,12 @@ public final class GradientTape: @unchecked Sendable {
 
     /// Runs every pullback reachable from `root`, newest first; returns the cotangents of the
     /// nodes in `wanted`.
+    ///
+    /// Specialised for Float and Double: this function is not `@inlinable`, so without these
+    /// the accumulation `existing + dx` below ran the generic `+`, one witness-table call per
+    /// element (19 ms instead of 0.6 ms for 10⁶ elements, every time a value is used twice).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func backpropagate<Scalar>(
         from root: TapeNode<Scalar>, seed: Tensor<Scalar>, keeping wanted: Set<ObjectIdentifier>
     ) -> [ObjectIdentifier: Tensor<Scalar>] {
@@ -248,6 +254,7 @@ public enum GradientError: Error, CustomStringConvertible, Equatable {
     /// A non-persistent tape gives one gradient; it was already taken.
     case tapeConsumed(tapeID: UInt64)
 
+    /// What went wrong and how to fix it.
     public var description: String {
         switch self {
         case .nonScalarTarget(let shape):

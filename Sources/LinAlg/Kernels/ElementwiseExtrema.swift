@@ -86,7 +86,8 @@ extension Tensor {
         if let tapeID = Tensor.recordingTapeID(self) {
             let x = detached()
             out.record(tapeID, "clamped(to:)", self) { g in
-                Tensor.broadcastingMap(g, x) { $1 >= lo && $1 <= hi ? $0 : 0 }
+                // Nested selects, not `&&`, whose short-circuit branch kept this from vectorising.
+                Tensor.broadcastingMap(g, x) { $1 < lo ? 0 : ($1 > hi ? 0 : $0) }
             }
         }
         return out

@@ -52,8 +52,9 @@ enum PadeExponential<Scalar: TensorScalar> {
     /// Fréchet derivative needs when `keepingState` is set.
     ///
     /// - Throws: ``LinAlgError`` (`.overflow`) when the result does not fit the scalar type,
-    ///   `.singular` if `V − U` were singular (impossible in exact arithmetic for the θ used:
-    ///   q_m has no zeros in the disc of radius θ_m).
+    ///   `.singular` if `V − U = q_m(2^{-s}A)` were singular (impossible in exact arithmetic:
+    ///   q_m has no zeros in the disc of radius θ_m, which holds the spectrum of 2^{-s}A since
+    ///   the spectral radius is at most every η).
     @inlinable
     static func exponential(of x: UnsafePointer<Scalar>, n: Int,
                             into out: UnsafeMutablePointer<Scalar>,

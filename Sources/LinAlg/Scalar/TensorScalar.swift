@@ -91,5 +91,7 @@ where Magnitude == Self {
 }
 
 extension TensorScalar {
+    /// The machine epsilon, `ulpOfOne`: the spacing of the scalars just above 1
+    /// (2⁻⁵² for `Double`, 2⁻²³ for `Float`).
     @inlinable public static var epsilon: Self { ulpOfOne }
 }

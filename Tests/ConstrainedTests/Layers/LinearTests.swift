@@ -129,3 +129,14 @@ struct LinearTests {
         #expect(check.checkedNames == ["weight.original", "bias"])
     }
 }
+
+@Test func layersDefaultToDoubleWhenTheScalarTypeIsNotWritten() {
+    let linear = Linear(8, 2, seed: 1)
+    let conv = Conv2d(3, 4, kernelSize: 3, seed: 1)
+    let cell = RNNCell(inputSize: 3, hiddenSize: 4, seed: 1)
+    #expect(type(of: linear) == Linear<Double>.self)
+    #expect(type(of: conv) == Conv2d<Double>.self)
+    #expect(type(of: cell) == RNNCell<Double>.self)
+    #expect(Linear<Double>(8, 2, seed: 1).weight == linear.weight, "the same initialisation either way")
+    #expect(type(of: Linear<Float>(8, 2, seed: 1)) == Linear<Float>.self)
+}

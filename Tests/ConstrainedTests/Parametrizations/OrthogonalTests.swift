@@ -137,6 +137,24 @@ struct OrthogonalTests {
         }
     }
 
+    @Test func updateBaseWorksThroughATypeErasedParametrization() throws {
+        final class Erased: Layer {
+            @Constrained(AnyParametrization<Double>(Orthogonal<Double>(map: .cayley))) var w = Tensor<Double>.eye(4)
+        }
+        let model = Erased()
+        model.$w.original = Tensor<Double>.randomNormal([4, 4], seed: 20) * 0.3
+        let before = model.w
+        try model.$w.updateBase()
+        #expect(maxAbsoluteDifference(model.w, before) <= 1e-14)
+    }
+
+    @Test func updateBaseNeedsAnOrthogonalParametrization() {
+        final class Plain: Layer {
+            @Constrained(Skew<Double>()) var w = Tensor<Double>.zeros([3, 3])
+        }
+        #expect(throws: ParametrizationError.self) { try Plain().$w.updateBase() }
+    }
+
     @Test func defaultMapIsMatrixExpWhenSquareAndHouseholderOtherwise() {
         let p = Orthogonal<Double>()
         #expect(p.resolvedMap(for: [3, 3]) == .matrixExp)

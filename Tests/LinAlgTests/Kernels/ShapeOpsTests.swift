@@ -88,6 +88,51 @@ struct ShapeOpsTests {
         #expect(x.permuted(-1, 0, 1).shape == [4, 2, 3])
     }
 
+    @Test(arguments: [[1, 1], [3, 5], [4, 4], [37, 70], [33, 32], [2, 65, 7]])
+    func transposeMatchesTheDefinitionForAnySize(shape: [Int]) {
+        let x = Tensor<Float>.randomNormal(shape, seed: 7)
+        let t = x.transposed()
+        let m = shape[shape.count - 2], n = shape[shape.count - 1], batch = x.scalarCount / (m * n)
+        let a = x.scalars, b = t.scalars
+        var mismatches = 0
+        for k in 0..<batch { for i in 0..<m { for j in 0..<n where b[k * m * n + j * m + i] != a[k * m * n + i * n + j] {
+            mismatches += 1
+        } } }
+        #expect(t.shape == Array(shape.dropLast(2)) + [n, m])
+        #expect(mismatches == 0)
+    }
+
+    @Test func everyPermutationOfFourAxesMatchesTheDefinition() {
+        // Covers the copy, transpose and gather paths, with extent-1 axes in the way.
+        for shape in [[2, 3, 4, 5], [2, 1, 3, 4], [1, 3, 1, 2]] {
+            let x = Tensor<Double>.randomNormal(shape, seed: 12)
+            let strides = Shape.strides(of: shape)
+            for perm in permutations(of: [0, 1, 2, 3]) {
+                let y = x.permuted(perm)
+                let outShape = perm.map { shape[$0] }
+                #expect(y.shape == outShape)
+                let outStrides = Shape.strides(of: outShape)
+                let a = x.scalars, b = y.scalars
+                var mismatches = 0
+                for flat in 0..<a.count {
+                    var rest = flat, source = 0
+                    for (k, s) in outStrides.enumerated() { source += (rest / s) * strides[perm[k]]; rest %= s }
+                    if b[flat] != a[source] { mismatches += 1 }
+                }
+                #expect(mismatches == 0, "shape \(shape) perm \(perm)")
+            }
+        }
+    }
+
+    func permutations(of items: [Int]) -> [[Int]] {
+        if items.count <= 1 { return [items] }
+        return items.indices.flatMap { i in
+            var rest = items
+            let first = rest.remove(at: i)
+            return permutations(of: rest).map { [first] + $0 }
+        }
+    }
+
     @Test func shapeOpGradientsMatchFiniteDifferences() throws {
         let x = Tensor<Double>.randomNormal([3, 4, 5], seed: 41)
         let ops: [(String, (Tensor<Double>) -> Tensor<Double>)] = [
