@@ -54,14 +54,10 @@ bench: deps
 	python3 Scripts/bench/report.py $(BENCH_OUT)/*.jsonl --markdown $(BENCH_DOCS)/Benchmarks.md --svg $(BENCH_DOCS)/benchmarks.svg
 
 # The PyTorch peer's virtual environment (never a dependency of the package or of CI).
-# PyTorch comes from its CPU-only index when that is reachable (PyPI's Linux wheel pulls
-# several GB of CUDA libraries), else from PyPI.
 bench-peer-setup:
 	python3 -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet --upgrade pip
-	.venv-bench/bin/pip install --quiet numpy scipy
-	.venv-bench/bin/pip install --quiet --retries 0 --timeout 15 --index-url https://download.pytorch.org/whl/cpu torch \
-		|| .venv-bench/bin/pip install --quiet torch
+	.venv-bench/bin/pip install --quiet numpy scipy torch
 
 # Regenerates the reference fixtures from NumPy/SciPy (see README).
 fixtures:
