@@ -47,20 +47,17 @@ bench: deps
 	@if [ -x "$(PEER_PYTHON)" ]; then \
 		echo '$(BENCH_ENV) $(PEER_PYTHON) Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl'; \
 		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl; \
+		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch_constrained.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch-constrained.jsonl; \
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi
 	python3 Scripts/bench/report.py $(BENCH_OUT)/*.jsonl --markdown $(BENCH_DOCS)/Benchmarks.md --svg $(BENCH_DOCS)/benchmarks.svg
 
 # The PyTorch peer's virtual environment (never a dependency of the package or of CI).
-# PyTorch comes from its CPU-only index when that is reachable (PyPI's Linux wheel pulls
-# several GB of CUDA libraries), else from PyPI.
 bench-peer-setup:
 	python3 -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet --upgrade pip
-	.venv-bench/bin/pip install --quiet numpy scipy
-	.venv-bench/bin/pip install --quiet --retries 0 --timeout 15 --index-url https://download.pytorch.org/whl/cpu torch \
-		|| .venv-bench/bin/pip install --quiet torch
+	.venv-bench/bin/pip install --quiet numpy scipy torch
 
 # Regenerates the reference fixtures from NumPy/SciPy (see README).
 fixtures:

@@ -20,7 +20,7 @@ import subprocess
 from collections import defaultdict
 
 OURS = "constrained"
-PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch")]
+PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached")]
 SUITE_ORDER = ["linalg", "elementwise", "autodiff"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
@@ -239,7 +239,7 @@ and the same name in `Scripts/bench/peer_numpy.py` and/or `peer_torch.py`.
 def svg_chart(rows, peers, title):
     """A horizontal bar chart of the ratios on a log axis: one group per measurement, one bar
     per peer, growing from the line at 1 (left: we are faster)."""
-    colors = {"numpy": "#4c78a8", "torch": "#e45756"}
+    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4"}
     items = [r for r in rows if any(r["peers"][p]["ratio"] for p, _ in peers)]
     if not items:
         return None

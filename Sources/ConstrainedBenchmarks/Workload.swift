@@ -23,6 +23,8 @@ struct Workload {
 enum Phase: String {
     case forward
     case forwardBackward = "forward+backward"
+    /// One training step of a model: forward, backward and the optimizer's update.
+    case trainStep = "train-step"
 }
 
 /// The NumPy/PyTorch name of a scalar type, as the JSON lines spell it.

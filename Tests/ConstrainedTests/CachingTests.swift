@@ -208,6 +208,22 @@ struct CachingTests {
         #expect(model.$w.cacheStatistics.evaluations == 2)
     }
 
+    @Test func updatingAStateTensorInPlaceInvalidatesTheFastPath() throws {
+        final class M: Layer {
+            @Constrained(Shift<Double>(1, size: 2)) var w = Tensor<Double>([2, 4])
+        }
+        let model = M()
+        #expect(model.w.scalars == [2, 4])
+        #expect(model.w.scalars == [2, 4])  // a cached read (the inlined fast path)
+        let shift = try #require(model.$w.parametrization(as: Shift<Double>.self))
+        shift.$shift.modify { $0 += Tensor([10]) }  // in place, as an optimizer or a load does
+        #expect(model.w.scalars == [12, 14])
+        #expect(model.$w.cacheStatistics == CacheStatistics(evaluations: 2, hits: 1))
+        _ = shift.$shift.storedValue  // a read through the slot's lock changes nothing
+        #expect(model.w.scalars == [12, 14])
+        #expect(model.$w.cacheStatistics.evaluations == 2)
+    }
+
     @Test func aBufferUpdatedInsideForwardDoesNotInvalidateTheValueItProduced() throws {
         final class M: Layer {
             @Constrained(PowerIterationLike<Double>()) var w = Tensor<Double>([1, 2])

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A state tensor that is saved with the model but not trained: `@Buffer var u: Tensor<Double>`.
 ///
 /// PyTorch calls these buffers: spectral norm's power-iteration vectors `u` and `v`, the
@@ -19,6 +21,10 @@
 public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sendable {
     @usableFromInline let slotID = OwnerID.next()
     @usableFromInline let value: Lock<Tensor<Scalar>?>
+    /// Incremented, under the lock, by every write of `value` (set or in-place `modify`).
+    /// The constrained cache's fast path compares it without taking the lock: an unchanged
+    /// count proves unchanged content (a changed one only sends the read to the slow path).
+    @usableFromInline let writes = Atomic<UInt64>(0)
 
     /// A buffer holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
@@ -39,7 +45,10 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
         }
         set {
             let detached = newValue.detached()
-            value.withLock { $0 = detached }
+            value.withLock {
+                $0 = detached
+                writes.add(1, ordering: .releasing)
+            }
         }
     }
 
@@ -70,7 +79,10 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
             guard stored != nil else {
                 fatalError("\(ConstrainedError.noValue("a @Buffer of type Tensor<\(Scalar.self)>"))")
             }
+            writes.add(1, ordering: .releasing)
             return try body(&stored!)
         }
     }
+
+    var writeCount: UInt64 { writes.load(ordering: .acquiring) }
 }

@@ -111,6 +111,8 @@ extension Constrained {
         @usableFromInline var fastValue: Tensor<Scalar>?
         /// The `originalGeneration` at which `fastValue` was last known valid.
         @usableFromInline var fastGeneration: UInt64 = 0
+        /// Each state slot's write count when the fast path was refreshed, in slot order.
+        var fastSlotWrites: [UInt64] = []
         /// The parametrization's `stateVersion` right after computing `fastValue`.
         @usableFromInline var fastStateVersion: UInt64 = 0
 
@@ -129,8 +131,14 @@ extension Constrained {
         /// Points the fast path at the current cache entry when it may serve untracked reads
         /// at the current generation, or disables it.
         mutating func refreshFastPath() {
-            if let cache, isCaching, isParametrized, !hasStateSlots, cache.original == ContentKey(original),
-               cache.originalShape == original?.shape {
+            // With state slots, the fast path compares each slot's write count with the one
+            // recorded here. The counts are read *before* the content keys are compared: a
+            // write racing with this refresh then either shows in the keys (no fast path) or
+            // changes the count after we read it (the next fast read misses). Never stale.
+            let slotWrites = stateSlots.map { $0.slot.writeCount }
+            if let cache, isCaching, isParametrized, cache.original == ContentKey(original),
+               cache.originalShape == original?.shape, stateSlotsMatch(cache) {
+                fastSlotWrites = slotWrites
                 fastValue = cache.value.detached()
                 fastGeneration = originalGeneration
                 fastStateVersion = cache.stateVersion
@@ -156,8 +164,10 @@ extension Constrained {
         /// nil sends the read to ``read(tape:owner:)``.
         ///
         /// This is the hot path (rules 1, 2 and 3 with no tape): a few integer comparisons,
-        /// inlined into the caller so that it is specialised for its scalar type. Any doubt
-        /// (state slots to compare, no cache, caching off) answers nil.
+        /// inlined into the caller so that it is specialised for its scalar type, plus one
+        /// comparison of (identity, version) per state slot when the parametrization has any
+        /// (an orthogonal `base`, spectral norm's `u`, `v`). Any doubt (no cache, caching off)
+        /// answers nil.
         ///
         /// A property without a parametrization (never given one, or removed) answers its
         /// original here too: layers declare every weight `@Constrained` so that a constraint
@@ -165,22 +175,40 @@ extension Constrained {
         @inlinable
         mutating func untrackedHit() -> Tensor<Scalar>? {
             if fastValue != nil, originalGeneration == fastGeneration,
-               parametrization.stateVersion == fastStateVersion {
+               parametrization.stateVersion == fastStateVersion,
+               !hasStateSlots || fastStateSlotsUnchanged() {
                 statistics.hits += 1
                 return fastValue
             }
             return isParametrized ? nil : original
         }
 
+        /// Whether every state slot still holds the content the cache entry was computed with.
+        func stateSlotsMatch(_ cache: CachedValue) -> Bool {
+            guard cache.state.count == stateSlots.count else { return false }
+            for (key, named) in zip(cache.state, stateSlots) where key != named.slot.contentKey {
+                return false
+            }
+            return true
+        }
+
+        /// The state-slot check of the fast path (out of line: slots are internal types): no
+        /// slot was written since the fast path was last refreshed.
+        @usableFromInline
+        func fastStateSlotsUnchanged() -> Bool {
+            guard fastSlotWrites.count == stateSlots.count else { return false }
+            for (count, named) in zip(fastSlotWrites, stateSlots) where count != named.slot.writeCount {
+                return false
+            }
+            return true
+        }
+
         /// Whether `cache` may answer a read while `tape` records (nil: recording off).
         func isValid(_ cache: CachedValue, for tape: GradientTape?) -> Bool {
             guard cache.original == ContentKey(original), cache.originalShape == original?.shape,
                   cache.stateVersion == parametrization.stateVersion,
-                  cache.state.count == stateSlots.count
+                  stateSlotsMatch(cache)
             else { return false }
-            for (key, named) in zip(cache.state, stateSlots) where key != named.slot.contentKey {
-                return false
-            }
             guard let tape else { return true }
             return cache.tapeID == tape.id && !tape.isConsumed
         }
@@ -196,9 +224,9 @@ extension Constrained {
             }
             if isCaching, let cache, isValid(cache, for: tape) {
                 statistics.hits += 1
-                // The original was touched without changing its content (or the entry was built
-                // on a tape): let later untracked reads take the fast path again.
-                if tape == nil && fastGeneration != originalGeneration { refreshFastPath() }
+                // The original or a state slot was written without changing its content, or the
+                // entry was built on a tape: let later untracked reads take the fast path again.
+                if tape == nil { refreshFastPath() }
                 return tape == nil ? cache.value.detached() : cache.value
             }
             let input = tape?.leaf(owner: owner, watching: original) ?? original

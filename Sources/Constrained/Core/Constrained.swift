@@ -337,6 +337,8 @@ extension Constrained: TypedTensorSlot {
 
     var contentKey: ContentKey { state.withLock { ContentKey($0.original) } }
 
+    var writeCount: UInt64 { state.withLock { $0.originalGeneration } }
+
     var storedValue: Tensor<Scalar>? { state.withLock { $0.original } }
 
     func setBoxedValue(_ boxed: Any) {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A trainable tensor: `@Parameter var b: Tensor<Double>`.
 ///
 /// Traversal names it by its property name (`b`, or `cell.b` in a nested layer); optimizers
@@ -21,6 +23,10 @@
 public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sendable {
     @usableFromInline let slotID = OwnerID.next()
     @usableFromInline let value: Lock<Tensor<Scalar>?>
+    /// Incremented, under the lock, by every write of `value` (set or in-place `modify`).
+    /// The constrained cache's fast path compares it without taking the lock: an unchanged
+    /// count proves unchanged content (a changed one only sends the read to the slow path).
+    @usableFromInline let writes = Atomic<UInt64>(0)
 
     /// A parameter holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
@@ -44,7 +50,10 @@ public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked 
         }
         set {
             let detached = newValue.detached()
-            value.withLock { $0 = detached }
+            value.withLock {
+                $0 = detached
+                writes.add(1, ordering: .releasing)
+            }
         }
     }
 
@@ -75,7 +84,10 @@ public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked 
             guard stored != nil else {
                 fatalError("\(ConstrainedError.noValue("a @Parameter of type Tensor<\(Scalar.self)>"))")
             }
+            writes.add(1, ordering: .releasing)
             return try body(&stored!)
         }
     }
+
+    var writeCount: UInt64 { writes.load(ordering: .acquiring) }
 }

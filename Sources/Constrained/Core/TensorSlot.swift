@@ -60,6 +60,9 @@ protocol TensorSlot: AnyObject, Sendable {
     var scalarType: any TensorScalar.Type { get }
     /// The current content's key, `.empty` when unset.
     var contentKey: ContentKey { get }
+    /// A count of the writes to this slot, read without locking: unchanged means the content
+    /// is unchanged (the cache's fast path relies on it).
+    var writeCount: UInt64 { get }
     /// The current value (a `Tensor<Scalar>`), nil when unset; never tracked.
     func boxedValue() -> Any?
     /// Replaces the value with `value`, a `Tensor<Scalar>` of this slot's scalar type.

@@ -17,5 +17,6 @@ func allWorkloads(quick: Bool) -> [Workload] {
     for n in gradientSizes {
         all += autodiffWorkloads(Double.self, n: n)
     }
+    all += constrainedWorkloads(quick: quick)
     return all
 }

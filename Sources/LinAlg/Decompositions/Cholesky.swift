@@ -23,7 +23,7 @@
 public func cholesky<Scalar>(_ a: Tensor<Scalar>) throws -> Tensor<Scalar> {
     let layout = MatrixBatch(a.shape, operation: "cholesky")
     layout.requireSquare("cholesky")
-    try requireFinite(a, layout, operation: "cholesky")
+    try requireFinite(a, layout, operation: "cholesky", lower: -layout.rows, upper: 0)
     let n = layout.rows
     var l = try Tensor<Scalar>(shape: a.shape) { out in
         let p = out.baseAddress!

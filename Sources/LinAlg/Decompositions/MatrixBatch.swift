@@ -80,20 +80,30 @@ func forEachBroadcastPair(_ batchA: [Int], _ batchB: [Int], _ batch: [Int],
     }
 }
 
-/// Throws ``LinAlgError/Cause/nonFinite`` when a matrix of `x` holds NaN or infinity.
+/// Throws ``LinAlgError/Cause/nonFinite`` when a matrix of `x` holds NaN or infinity in the
+/// entries the operation reads: those with `lower ≤ j − i ≤ upper` (all of them by default; an
+/// operation that reads one triangle must not reject garbage in the other).
 ///
 /// LAPACK's behaviour on such input is unspecified (it may loop, return garbage or report an
 /// unrelated info code), so every operation checks first. The flags are OR-ed as integers,
 /// which vectorises (a floating-point sum would be one serial dependency chain, 4× slower).
 @inlinable
-func requireFinite<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ layout: MatrixBatch,
-                                         operation: String) throws {
+func requireFinite<Scalar: TensorScalar>(_ x: Tensor<Scalar>, _ layout: MatrixBatch, operation: String,
+                                         lower: Int = Int.min / 2, upper: Int = Int.max / 2) throws {
     let p = x.storage.base
-    let size = layout.size
+    let m = layout.rows, n = layout.columns
+    let whole = lower <= -m && upper >= n
     for b in 0..<layout.count {
         var bad: UInt8 = 0
-        let q = p + b * size
-        for i in 0..<size { bad |= q[i].isFinite ? 0 : 1 }
+        let q = p + b * m * n
+        if whole {
+            for i in 0..<(m * n) { bad |= q[i].isFinite ? 0 : 1 }
+        } else {
+            for i in 0..<m {
+                let first = Swift.min(Swift.max(i + lower, 0), n), last = Swift.max(Swift.min(i + upper + 1, n), first)
+                for j in first..<last { bad |= q[i * n + j].isFinite ? 0 : 1 }
+            }
+        }
         if bad != 0 {
             throw LinAlgError(operation: operation, shape: x.shape, cause: .nonFinite,
                               batchIndex: layout.index(of: b))

@@ -28,7 +28,7 @@
 public func eigh<Scalar>(_ a: Tensor<Scalar>) throws -> (values: Tensor<Scalar>, vectors: Tensor<Scalar>) {
     let layout = MatrixBatch(a.shape, operation: "eigh")
     layout.requireSquare("eigh")
-    try requireFinite(a, layout, operation: "eigh")
+    try requireFinite(a, layout, operation: "eigh", lower: -layout.rows, upper: 0)
     let n = layout.rows
     var work = a.scalars
     var values = Tensor<Scalar>(shape: layout.batch + [n], repeating: 0)

@@ -31,7 +31,9 @@ public func triangularSolve<Scalar>(
     precondition(la.columns == n && (left ? lb.rows : lb.columns) == n,
                  "triangularSolve: shapes \(a.shape) and \(b.shape) do not match (a must be (..., n, n) and b \(left ? "(..., n, k)" : "(..., k, n)"))")
     let batch = Shape.broadcast(la.batch, lb.batch, operation: "triangularSolve: shapes \(a.shape) and \(b.shape) (batch axes)")
-    try requireFinite(a, la, operation: "triangularSolve")
+    let diagonal = unitDiagonal ? 1 : 0
+    try requireFinite(a, la, operation: "triangularSolve",
+                      lower: upper ? diagonal : -n, upper: upper ? n : -diagonal)
     try requireFinite(b, lb, operation: "triangularSolve")
     if !unitDiagonal {
         for m in 0..<la.count {

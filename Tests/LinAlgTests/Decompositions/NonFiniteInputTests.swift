@@ -28,4 +28,16 @@ struct NonFiniteInputTests {
                     "\(name)")
         }
     }
+
+    @Test func entriesOutsideTheTriangleThatIsReadAreNotChecked() throws {
+        var a = Tensor<Double>.eye(3) * 2
+        a[0, 2] = .nan
+        #expect(try cholesky(a) == Tensor<Double>.eye(3) * Double.sqrt(2))
+        #expect(try eigh(a).values.scalars == [2, 2, 2])
+        #expect(try triangularSolve(a, Tensor.ones([3, 1]), upper: false).scalars == [0.5, 0.5, 0.5])
+        var unit = Tensor<Double>.eye(3)
+        unit[1, 1] = .infinity
+        #expect(try triangularSolve(unit, Tensor.ones([3, 1]), upper: true, unitDiagonal: true).scalars == [1, 1, 1])
+        #expect(linAlgError { _ = try triangularSolve(a, Tensor.ones([3, 1]), upper: true) }?.cause == .nonFinite)
+    }
 }

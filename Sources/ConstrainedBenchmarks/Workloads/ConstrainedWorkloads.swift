@@ -1,0 +1,198 @@
+import Constrained
+
+/// The `constrained` suite (issue 4, issue 5 item 2): constrained layers trained end to end,
+/// the cost of a cached read, and each parametrization alone. Peer:
+/// `Scripts/bench/peer_torch_constrained.py` (`torch.nn.utils.parametrize`), which names every
+/// workload the same way; its `torch` lines run inside `parametrize.cached()` and its
+/// `torch-uncached` lines outside it. Ours need no such call: the value is cached per tape and
+/// per version of the original, with no user action.
+///
+/// Workloads and their `n`:
+/// - `rnn-orthogonal-h190` (`n` = T): one training step of an RNN (tanh, input 10, hidden 190,
+///   batch 128) with an `Orthogonal(.matrixExp)` recurrent kernel, `Linear(190, 10)` on the
+///   last state, cross-entropy, SGD.
+/// - `copy-task-h190` (`n` = T = 120): the copy task (L = 100, one-hot 10 in, 9 classes out)
+///   with modReLU, orthogonal recurrent kernel, cross-entropy over every step, RMSprop.
+/// - `linear-orthogonal-<map>`, `linear-spectral_norm`, `linear-weight_norm` (`n` = 256): a
+///   `Linear(256, 256)` step, batch 64, MSE loss, SGD.
+/// - `cached-read-orthogonal` (`n` = 256): 1000 reads of `layer.weight` after it is cached.
+/// - `param-<name>` (`n` = 64/256/512): the parametrization's `forward` on a tape, and with
+///   the gradient of `sum(Y ⊙ W)` (as the `autodiff` suite).
+///
+/// Timed with `phase = train-step` for the training steps (forward, backward and the optimizer
+/// update), `forward` for the reads and for the parametrizations alone.
+func constrainedWorkloads(quick: Bool) -> [Workload] {
+    var all: [Workload] = []
+    for t in quick ? [20] : [200, 1000] {
+        all.append(rnnTrainStep(steps: t))
+    }
+    all.append(copyTaskTrainStep(delay: quick ? 10 : 100))
+    for map in Orthogonal<Double>.Map.allCases {
+        all.append(linearTrainStep("linear-orthogonal-\(torchName(map))", Orthogonal(map: map)))
+    }
+    all.append(linearTrainStep("linear-spectral_norm", SpectralNorm()))
+    all.append(linearTrainStep("linear-weight_norm", WeightNorm()))
+    all.append(cachedRead())
+    all.append(cachedReadUserLayer())
+    for n in quick ? [64] : [64, 256, 512] {
+        all += parametrizationWorkloads(n: n)
+    }
+    return all
+}
+
+/// PyTorch's name of an orthogonal map (`orthogonal_map=`), which the workload names use.
+private func torchName(_ map: Orthogonal<Double>.Map) -> String {
+    switch map {
+    case .matrixExp: "matrix_exp"
+    case .cayley: "cayley"
+    case .householder: "householder"
+    }
+}
+
+/// A recurrent classifier: `RNNCell` unrolled over the sequence, then a linear readout.
+private final class RecurrentClassifier: Layer {
+    let cell: RNNCell<Double>
+    let readout: Linear<Double>
+
+    init(input: Int, hidden: Int, classes: Int, nonlinearity: RNNCell<Double>.Nonlinearity) {
+        cell = RNNCell(inputSize: input, hiddenSize: hidden, nonlinearity: nonlinearity,
+                       recurrent: Orthogonal(map: .matrixExp), seed: 1)
+        readout = Linear(hidden, classes, seed: 2)
+    }
+}
+
+/// Workload 1: forward over `steps` steps, loss on the last state, backward, SGD step.
+private func rnnTrainStep(steps: Int) -> Workload {
+    let (batch, input, hidden, classes) = (128, 10, 190, 10)
+    return Workload(suite: "constrained", name: "rnn-orthogonal-h\(hidden)", dtype: "float64", n: steps,
+                    phase: .trainStep) {
+        let model = RecurrentClassifier(input: input, hidden: hidden, classes: classes, nonlinearity: .tanh)
+        let xs = Tensor<Double>.randomNormal([steps, batch, input], seed: 3)
+        let labels = (0..<batch).map { $0 % classes }
+        let optimizer = SGD(for: model, learningRate: 1e-3)
+        return {
+            let (loss, gradients) = try valueWithGradient(of: model) { m in
+                crossEntropy(logits: m.readout(m.cell.unrolled(over: xs).last), labels: labels)
+            }
+            optimizer.update(model, along: gradients)
+            blackHole(loss)
+        }
+    }
+}
+
+/// Workload 6: one step of the copy task (Arjovsky et al. 2016, as expRNN sets it up): ten
+/// digits from 1…8, `delay` blanks (0) with the marker (9) at the tenth-last of them, then ten
+/// blanks while the model must output the digits; input one-hot over 10 symbols, output 9
+/// classes, cross-entropy over all `delay + 20` steps. The peer builds the same sequence.
+private func copyTaskTrainStep(delay: Int) -> Workload {
+    let (batch, hidden, symbols, classes) = (128, 190, 10, 9)
+    let steps = delay + 20
+    return Workload(suite: "constrained", name: "copy-task-h\(hidden)", dtype: "float64", n: steps,
+                    phase: .trainStep) {
+        let model = RecurrentClassifier(input: symbols, hidden: hidden, classes: classes, nonlinearity: .modReLU)
+        var g = SeededGenerator(seed: 4)
+        let digits = (0..<batch).map { _ in (0..<10).map { _ in Int.random(in: 1...8, using: &g) } }
+        // inputs[t][b] and labels[t][b], time-major as the RNN reads them.
+        var inputs = [[Int]](repeating: [Int](repeating: 0, count: batch), count: steps)
+        var labels = inputs
+        for b in 0..<batch {
+            for i in 0..<10 {
+                inputs[i][b] = digits[b][i]
+                labels[steps - 10 + i][b] = digits[b][i]
+            }
+            inputs[steps - 11][b] = 9
+        }
+        let xs = Tensor<Double>(shape: [steps, batch, symbols]) { out in
+            out.initialize(repeating: 0)
+            for t in 0..<steps { for b in 0..<batch { out[(t * batch + b) * symbols + inputs[t][b]] = 1 } }
+        }
+        let flatLabels = labels.flatMap { $0 }
+        let optimizer = RMSprop(for: model, learningRate: 1e-3)
+        return {
+            let (loss, gradients) = try valueWithGradient(of: model) { m in
+                let states = m.cell.unrolled(over: xs).outputs.reshaped(to: [steps * batch, hidden])
+                return crossEntropy(logits: m.readout(states), labels: flatLabels)
+            }
+            optimizer.update(model, along: gradients)
+            blackHole(loss)
+        }
+    }
+}
+
+/// Workloads 2 and 3: a `Linear(256, 256)` with a constrained weight, batch 64, MSE, SGD.
+private func linearTrainStep<P: Parametrization>(_ name: String, _ parametrization: P) -> Workload
+where P.Scalar == Double {
+    let (batch, n) = (64, 256)
+    return Workload(suite: "constrained", name: name, dtype: "float64", n: n, phase: .trainStep) {
+        let layer = Linear(n, n, weight: parametrization, seed: 1)
+        let x = Tensor<Double>.randomNormal([batch, n], seed: 2)
+        let y = Tensor<Double>.randomNormal([batch, n], seed: 3)
+        let optimizer = SGD(for: layer, learningRate: 1e-3)
+        return {
+            let (loss, gradients) = try valueWithGradient(of: layer) { l in meanSquaredError(l(x), y) }
+            optimizer.update(layer, along: gradients)
+            blackHole(loss)
+        }
+    }
+}
+
+/// Workload 4: the cost of reading a cached constrained property, 1000 reads per run (the
+/// report divides nothing: the time shown is for the 1000 reads).
+private func cachedRead() -> Workload {
+    Workload(suite: "constrained", name: "cached-read-orthogonal-x1000", dtype: "float64", n: 256,
+             phase: .forward) {
+        let layer = Linear(256, 256, weight: Orthogonal<Double>(map: .matrixExp), seed: 1)
+        blackHole(layer.weight)
+        return {
+            for _ in 0..<1000 { blackHole(layer.weight) }
+        }
+    }
+}
+
+/// A layer as a user writes one (README): a non-generic class in the user's module, so the
+/// property's getter is specialised through the wrapper's `@inlinable` fast path.
+private final class OrthogonalWeightLayer: Layer {
+    @Constrained(Orthogonal<Double>(map: .matrixExp)) var weight = Tensor<Double>.eye(256)
+}
+
+/// Workload 4b: the same 1000 cached reads through a user-declared layer.
+private func cachedReadUserLayer() -> Workload {
+    Workload(suite: "constrained", name: "cached-read-user-layer-x1000", dtype: "float64", n: 256,
+             phase: .forward) {
+        let layer = OrthogonalWeightLayer()
+        blackHole(layer.weight)
+        return {
+            for _ in 0..<1000 { blackHole(layer.weight) }
+        }
+    }
+}
+
+/// Workload 5: each parametrization alone, forward and forward+backward, on an n×n original.
+private func parametrizationWorkloads(n: Int) -> [Workload] {
+    let w = WorkloadBuilder<Double>(suite: "constrained", n: n)
+    func p<P: Parametrization>(_ name: String, _ parametrization: P, input: @escaping () -> Tensor<Double> = { w.scaledMatrix() })
+    -> [Workload] where P.Scalar == Double {
+        w.differentiable("param-\(name)", input: input) { x in
+            var q = parametrization  // forward is mutating in the protocol; state lives in buffers
+            return [try q.forward(x)]
+        }
+    }
+    let weightNorm = WeightNorm<Double>()
+    return [
+        p("skew", Skew()),
+        p("skew_cayley", Skew() >>> CayleyMap()),
+        p("skew_matrix_exp", Skew() >>> MatrixExp()),
+        p("orthogonal-matrix_exp", Orthogonal(map: .matrixExp)),
+        p("orthogonal-cayley", Orthogonal(map: .cayley)),
+        p("orthogonal-householder", Orthogonal(map: .householder)),
+        p("spectral_norm", SpectralNorm()),
+        p("weight_norm", weightNorm, input: {
+            // g is initialised at the first read from the original: do it before timing.
+            let x = w.scaledMatrix()
+            _ = try? weightNorm.rightInverse(x)
+            return x
+        }),
+        p("positive_softplus", Positive()),
+        p("positive_definite", PositiveDefinite()),
+    ].flatMap { $0 }
+}
