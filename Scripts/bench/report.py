@@ -160,7 +160,9 @@ def cpu_model():
 
 def machine_section(meta, stat):
     ours, numpy, torch = meta.get(OURS, {}), meta.get("numpy"), meta.get("torch")
+    commit = command_version(["git", "rev-parse", "--short", "HEAD"])
     lines = [
+        f"- Code: commit `{commit}`",
         f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}",
         f"- Swift: {command_version(['swift', '--version'])}",
         f"- Ours: OpenBLAS `{ours.get('openblas', 'unknown')}` (core `{ours.get('openblas_core', '?')}`), "
