@@ -38,7 +38,7 @@ class Policy:
     cores SciPy's spinning threads slowed NumPy's next call several-fold in a probe.
     """
 
-    settle: float = 0.25
+    settle: float = 0.15
     min_time: float = 0.2
     max_time: float = 2.0
     min_reps: int = 3

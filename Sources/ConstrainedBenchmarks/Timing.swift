@@ -12,9 +12,10 @@ import Foundation
 /// keeps its threads spinning for about 0.1 s after its last call, and on two cores the
 /// threads of a pool the previous workload used (NumPy and SciPy each bundle their own
 /// OpenBLAS) slowed the next workload several-fold in a probe (SVD n = 256: 16 ms after a
-/// 0.2 s pause, 25–70 ms without).
+/// 0.2 s pause, 17–20 ms after 0.1 s, 25–70 ms without). OpenBLAS's default spin timeout is
+/// 2²⁸ cycles, about 0.11 s at 2.45 GHz.
 struct TimingPolicy {
-    var settleTime: Double = 0.25
+    var settleTime: Double = 0.15
     var minimumTime: Double = 0.2
     var maximumTime: Double = 2
     var minimumRepetitions = 3
