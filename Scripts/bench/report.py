@@ -21,11 +21,13 @@ from collections import defaultdict
 
 OURS = "constrained"
 PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached")]
-SUITE_ORDER = ["linalg", "elementwise", "autodiff"]
+SUITE_ORDER = ["linalg", "elementwise", "autodiff", "constrained"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
     "elementwise": "Elementwise on 10⁶ elements (forward)",
     "autodiff": "Gradient tape: forward and forward+backward",
+    "constrained": "Constrained layers: training steps, cached reads, each parametrization "
+                   "(workloads described in `Sources/ConstrainedBenchmarks/Workloads/ConstrainedWorkloads.swift`)",
 }
 
 # The targets the issues set, as the largest acceptable ratio to one peer.
