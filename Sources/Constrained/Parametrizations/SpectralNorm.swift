@@ -269,7 +269,7 @@ extension SpectralNorm {
         init(_ shape: [Int], dim: Int) throws {
             let rank = shape.count
             guard dim >= -rank && dim < rank else {
-                throw ParametrizationError("SpectralNorm", "dim \(dim) is out of range for a tensor of shape \(shape) (expected -\(rank)...\(rank - 1))")
+                throw ConstrainedError("forward", subject: "SpectralNorm", shape: shape, cause: .invalidArgument("dim \(dim) is out of range (expected -\(rank)...\(rank - 1))"))
             }
             let d = dim < 0 ? dim + rank : dim
             self.shape = shape
