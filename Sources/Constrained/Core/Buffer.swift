@@ -85,4 +85,11 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
     }
 
     var writeCount: UInt64 { writes.load(ordering: .acquiring) }
+
+    func clear() {
+        value.withLock {
+            $0 = nil
+            writes.add(1, ordering: .releasing)
+        }
+    }
 }

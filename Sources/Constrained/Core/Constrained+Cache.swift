@@ -92,6 +92,14 @@ extension Constrained {
         @usableFromInline var parametrization: any Parametrization<Scalar>
         /// False once the parametrization was removed: reads then return the original.
         @usableFromInline var isParametrized = true
+        /// The shape of the constrained value the parametrization was registered on (the
+        /// initial value's, the first assigned value's, or the value's at
+        /// `parametrize(with:)`); nil before the first value and once the parametrization is
+        /// removed (a plain tensor keeps the shape of its original instead).
+        var registeredShape: [Int]?
+        /// The property's dotted name in its layer, once a traversal has named it: errors
+        /// carry it.
+        var key: String?
         /// The parametrization's `@Parameter`/`@Buffer` tensors, named `0.g`, `1.u`, …
         var stateSlots: [NamedSlot]
         /// Whether `stateSlots` is non-empty (read by the inlined fast path).
@@ -152,6 +160,19 @@ extension Constrained {
             self.parametrization = parametrization
             self.stateSlots = ParametrizationReflection.slots(of: parametrization)
             self.hasStateSlots = !stateSlots.isEmpty
+        }
+
+        /// The parametrization's type, for errors; nil once it is removed.
+        var subject: String? {
+            isParametrized ? String(describing: type(of: parametrization)) : nil
+        }
+
+        /// Throws ``ConstrainedError/Cause/shapeMismatch(expected:found:)`` for `operation`
+        /// unless `found` is `expected` (nil expects nothing), before anything changes.
+        func requireShape(_ found: [Int], _ expected: [Int]?, _ operation: String) throws {
+            guard let expected, expected != found else { return }
+            throw ConstrainedError(operation, subject: subject, key: key, shape: found,
+                                   cause: .shapeMismatch(expected: expected, found: found))
         }
 
         /// Replaces the parametrization's tensors (after a change of parametrization).

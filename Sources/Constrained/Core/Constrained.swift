@@ -59,7 +59,17 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         } catch {
             fatalError("@Constrained(\(P.self)): registration on the initial value of shape \(wrappedValue.shape) failed: \(error)")
         }
-        state = Lock(State(original: original, parametrization: p))
+        var s = State(original: original, parametrization: p)
+        s.registeredShape = wrappedValue.shape
+        state = Lock(s)
+    }
+
+    /// A property under the registered `parametrization` holding `original`, for a constrained
+    /// value of `shape`.
+    init(original: Tensor<Scalar>, registered parametrization: any Parametrization<Scalar>, shape: [Int]) {
+        var s = State(original: original.detached(), parametrization: parametrization)
+        s.registeredShape = shape
+        state = Lock(s)
     }
 
     /// The original for the constrained value `value`: `p.rightInverse(value)`, or `value`
@@ -152,29 +162,60 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         let y = y.detached()
         try state.withLock { s in
             guard s.isParametrized else {
+                try s.requireShape(y.shape, s.original?.shape, "assign")
                 s.setOriginal(y)
                 s.cache = nil
                 return
             }
+            try s.requireShape(y.shape, s.registeredShape, "assign")
             // Value types are restored by working on a copy; tensors held by reference
             // (`@Parameter`, `@Buffer`, possibly updated by the right inverse, as an orthogonal
-            // base is) are restored from a snapshot. Restoring a snapshot puts back the same
-            // storages at the same versions, so a cache computed before stays valid.
+            // base is) are restored from a snapshot, and a slot the right inverse gave its
+            // first value is emptied again. Restoring a snapshot puts back the same storages at
+            // the same versions, so a cache computed before stays valid.
             var p = s.parametrization
             let snapshot = s.stateSlots.map { $0.slot.boxedValue() }
             do {
                 // The first value of a property declared without one registers the shape.
                 if s.original == nil { try p.register(shape: y.shape) }
-                let x = try withoutRecording { try p.rightInverse(y) }
+                let x = try withoutRecording { try p.rightInverse(y) }.detached()
+                if let current = s.original, x.shape != current.shape {
+                    throw ConstrainedError("rightInverse", subject: s.subject, key: s.key, shape: x.shape,
+                                           cause: .shapeMismatch(expected: current.shape, found: x.shape))
+                }
                 s.parametrization = p
-                s.setOriginal(x.detached())
+                if s.original == nil { s.registeredShape = y.shape }
+                s.setOriginal(x)
                 s.cache = nil
             } catch {
                 for (named, saved) in zip(s.stateSlots, snapshot) {
-                    if let saved { named.slot.setBoxedValue(saved) }
+                    if let saved { named.slot.setBoxedValue(saved) } else { named.slot.clear() }
                 }
                 throw error
             }
+        }
+    }
+
+    /// Replaces the original, without any right inverse, and drops the cache; the throwing
+    /// form of setting ``original``.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause
+    ///   ``ConstrainedError/Cause/shapeMismatch(expected:found:)`` when `x` has another shape
+    ///   than the current original, or what ``Parametrization/register(shape:)`` throws for
+    ///   the first original of a property declared without a value. Nothing changes then.
+    public func setOriginal(_ x: Tensor<Scalar>) throws {
+        let x = x.detached()
+        try state.withLock { s in
+            if let current = s.original {
+                try s.requireShape(x.shape, current.shape, "setOriginal")
+            } else if s.isParametrized {
+                var p = s.parametrization
+                try p.register(shape: x.shape)
+                s.parametrization = p
+                s.registeredShape = x.shape
+            }
+            s.setOriginal(x)
+            s.cache = nil
         }
     }
 
@@ -184,7 +225,8 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// constrained value is computed from), so a loss may use it directly (a regulariser on
     /// the original). Setting replaces it, without any right inverse, and drops the cache.
     ///
-    /// - Precondition: the property has a value (when reading).
+    /// - Precondition: the property has a value (when reading); the new original has the
+    ///   current one's shape (when setting: ``setOriginal(_:)`` is the throwing form).
     public var original: Tensor<Scalar> {
         get {
             guard let x = storedValue else {
@@ -194,17 +236,10 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             return x
         }
         set {
-            let x = newValue.detached()
-            state.withLock { s in
-                if s.original == nil, s.isParametrized {
-                    do {
-                        try s.parametrization.register(shape: x.shape)
-                    } catch {
-                        fatalError("@Constrained: registering the first original failed: \(error)")
-                    }
-                }
-                s.setOriginal(x)
-                s.cache = nil
+            do {
+                try setOriginal(newValue)
+            } catch {
+                fatalError("@Constrained: setting the original failed: \(error). Use `try $w.setOriginal(x)` to handle the error.")
             }
         }
     }
@@ -256,13 +291,15 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             // Every map of the catalogue keeps the shape, so the appended part maps values of
             // the original's shape too.
             var p = parametrization
-            try p.register(shape: current.shape)
+            try p.register(shape: s.registeredShape ?? current.shape)
             if s.isParametrized {
                 s.parametrization = Composed(AnyParametrization(s.parametrization), p)
             } else {
-                s.setOriginal(try Self.initialOriginal(of: current, under: &p))
+                let x = try Self.initialOriginal(of: current, under: &p)
+                s.setOriginal(x)
                 s.parametrization = p
                 s.isParametrized = true
+                s.registeredShape = current.shape
             }
             s.parametrization.setTraining(s.isTraining)
             s.setStateSlots(ParametrizationReflection.slots(of: s.parametrization))
@@ -333,6 +370,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
                 s.setOriginal(try withoutRecording { try s.read(tape: nil, owner: owner) }.detached())
             }
             s.isParametrized = false
+            s.registeredShape = nil
             s.parametrization = Identity<Scalar>()
             s.setStateSlots([])
             s.cache = nil
@@ -365,6 +403,18 @@ extension Constrained: TypedTensorSlot {
             preconditionFailure("Constrained<\(Scalar.self)>: cannot store a \(type(of: boxed)) as the original")
         }
         original = tensor
+    }
+
+    /// Records the property's dotted name in its layer, for errors (traversal calls it).
+    func name(_ key: String) {
+        state.withLock { s in if s.key != key { s.key = key } }
+    }
+
+    func clear() {
+        state.withLock { s in
+            s.setOriginal(nil)
+            s.cache = nil
+        }
     }
 
     func modify<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {

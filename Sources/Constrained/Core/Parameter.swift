@@ -90,4 +90,11 @@ public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked 
     }
 
     var writeCount: UInt64 { writes.load(ordering: .acquiring) }
+
+    func clear() {
+        value.withLock {
+            $0 = nil
+            writes.add(1, ordering: .releasing)
+        }
+    }
 }

@@ -67,6 +67,9 @@ protocol TensorSlot: AnyObject, Sendable {
     func boxedValue() -> Any?
     /// Replaces the value with `value`, a `Tensor<Scalar>` of this slot's scalar type.
     func setBoxedValue(_ value: Any)
+    /// Removes the value (the slot is unset again): the rollback of a slot a failed right
+    /// inverse gave its first value.
+    func clear()
 }
 
 /// A slot of a known scalar type: optimizers update it in place through this.

@@ -20,6 +20,14 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
     /// The Cayley map.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("CayleyMap", shape, operation: "register")
+    }
+
     /// `(I − X)⁻¹ (I + X)`.
     ///
     /// - Throws: ``ConstrainedError`` for a non-square input; `LinAlgError` when `I − X`

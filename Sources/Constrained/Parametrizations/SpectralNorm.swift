@@ -176,6 +176,14 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
         return y
     }
 
+    /// Accepts a vector, or a tensor of rank ≥ 2 for which `dim` is in range.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidArgument(_:)``
+    ///   when `dim` is out of range for `shape`.
+    public func register(shape: [Int]) throws {
+        if shape.count > 1 { _ = try MatrixView(shape, dim: dim, operation: "register") }
+    }
+
     /// Training (`true`): iterate on recomputation; evaluation (`false`): don't.
     public mutating func setTraining(_ isTraining: Bool) {
         self.isTraining = isTraining
@@ -266,10 +274,10 @@ extension SpectralNorm {
         let post: Int
         var columns: Int { pre * post }
 
-        init(_ shape: [Int], dim: Int) throws {
+        init(_ shape: [Int], dim: Int, operation: String = "forward") throws {
             let rank = shape.count
             guard dim >= -rank && dim < rank else {
-                throw ConstrainedError("forward", subject: "SpectralNorm", shape: shape, cause: .invalidArgument("dim \(dim) is out of range (expected -\(rank)...\(rank - 1))"))
+                throw ConstrainedError(operation, subject: "SpectralNorm", shape: shape, cause: .invalidArgument("dim \(dim) is out of range (expected -\(rank)...\(rank - 1))"))
             }
             let d = dim < 0 ? dim + rank : dim
             self.shape = shape
