@@ -133,17 +133,14 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     public func value() throws -> Tensor<Scalar> {
         let tape = GradientTape.recording
         if tape == nil, let hit = state.withLock({ $0.untrackedHit() }) { return hit }
-        let owner = slotID
-        return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+        return try evaluate(tape: tape)
     }
 
     /// The slow path of reading the property: evaluation, recorded reads, errors.
     @usableFromInline
     func readOrTrap() -> Tensor<Scalar> {
         do {
-            let tape = GradientTape.recording
-            let owner = slotID
-            return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+            return try evaluate(tape: GradientTape.recording)
         } catch {
             fatalError("@Constrained: reading the constrained value failed: \(error). Use `try $w.value()` to handle the error.")
         }
