@@ -113,4 +113,32 @@ struct BadInputTests {
         #expect(maxAbsoluteDifference(r, r.triu(0)) <= 1e-14)
         #expect((0..<4).allSatisfy { r.scalars[$0 * 5] > 0 })
     }
+
+    @Test func oneStatefulInstanceIsNotRegisteredTwice() throws {
+        let p = SpectralNorm<Double>()
+        let first = Linear(3, 4, weight: p, seed: 1)
+        let firstNorm = try #require(first.$weight.parametrization(as: SpectralNorm<Double>.self))
+        let (u, version) = (firstNorm.u.scalars, firstNorm.u.version)
+        let second = Linear<Double>(3, 4, seed: 2)
+        let error = #expect(throws: ConstrainedError.self) { try second.constrainWeight(p) }
+        #expect(error?.operation == "register" && error?.subject == "SpectralNorm<Double>")
+        #expect(error?.description.contains("already held by another constrained property") == true)
+        #expect(second.parameterNames == ["weight", "bias"])
+        #expect(firstNorm.u.scalars == u && firstNorm.u.version == version, "the first layer's state is untouched")
+        let plain = Linear<Double>(3, 4, seed: 3)
+        #expect(throws: ConstrainedError.self) { try plain.$weight.parametrize(with: p) }
+        #expect(!plain.$weight.isParametrized)
+        // One instance per property: each has its own state.
+        try second.constrainWeight(SpectralNorm())
+        let secondNorm = try #require(second.$weight.parametrization(as: SpectralNorm<Double>.self))
+        #expect(secondNorm.$u !== firstNorm.$u)
+        // A stateless instance may be shared.
+        let positive = Positive<Double>()
+        _ = Linear(3, 4, weight: positive, seed: 4)
+        _ = Linear(3, 4, weight: positive, seed: 5)
+        // Once the first property lets the instance go, it may be registered again.
+        try first.$weight.removeParametrization()
+        try plain.$weight.parametrize(with: p)
+        #expect(plain.$weight.isParametrized)
+    }
 }

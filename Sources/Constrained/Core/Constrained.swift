@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A tensor property that always satisfies a constraint: `@Constrained(p) var w: Tensor<S>`.
 ///
 /// The property stores an unconstrained tensor, the *original*, and reads as
@@ -42,6 +44,53 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// The owner id the gradient tape keys the original's leaves on.
     @usableFromInline let slotID = OwnerID.next()
     @usableFromInline let state: Lock<State>
+    /// Unused: the original is never a parametrization's state (``TensorSlot``).
+    let claims = Atomic<UInt64>(0)
+
+    /// Frees the parametrization's state tensors for registration elsewhere.
+    deinit {
+        let owner = slotID
+        state.withLock { s in
+            for named in s.stateSlots { named.slot.release(from: owner) }
+        }
+    }
+
+    /// Claims `slots` (a parametrization's `@Parameter`/`@Buffer` tensors) as this property's
+    /// state, so that one stateful instance is never registered on two properties, which
+    /// would then share its tensors silently.
+    ///
+    /// - Throws: ``ConstrainedError/Cause/invalidArgument(_:)`` naming the first tensor that
+    ///   another property holds; no slot is claimed then.
+    static func claim(_ slots: [NamedSlot], for owner: UInt64, subject: String?, key: String?) throws {
+        var claimed: [any TensorSlot] = []
+        for named in slots {
+            let isNew = named.slot.claims.load(ordering: .acquiring) != owner
+            guard named.slot.claim(for: owner) else {
+                for slot in claimed { slot.release(from: owner) }
+                throw ConstrainedError("register", subject: subject, key: key, cause: .invalidArgument(
+                    "its state tensor \"\(named.name)\" is already held by another constrained property: an instance with @Parameter/@Buffer state cannot be registered twice (the properties would share that state); create one instance per property, e.g. `SpectralNorm()` for each layer"))
+            }
+            if isNew { claimed.append(named.slot) }
+        }
+    }
+
+    /// Throws as ``claim(_:for:subject:key:)`` when another property holds one of the state
+    /// tensors of `parametrization`, before a registration runs its right inverse (which
+    /// would change the other property's state).
+    static func requireUnclaimed(_ parametrization: Any, subject: String) throws {
+        let slots = ParametrizationReflection.slots(of: parametrization)
+        guard slots.contains(where: { $0.slot.claims.load(ordering: .acquiring) != 0 }) else { return }
+        try claim(slots, for: 0, subject: subject, key: nil)
+    }
+
+    /// ``claim(_:for:subject:key:)`` for a registration that cannot throw.
+    func claimOrStop(_ s: State) {
+        do {
+            try Self.claim(s.stateSlots, for: slotID, subject: s.subject, key: s.key)
+        } catch {
+            fatalError("@Constrained: \(error). The throwing form: `try $w.parametrize(with: p)` on a property declared without a parametrization.")
+        }
+    }
 
     /// Registers `parametrization` on the constrained value `wrappedValue`: the original is
     /// `parametrization.rightInverse(wrappedValue)`, or `wrappedValue` itself when it has no
@@ -54,6 +103,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         var p = parametrization
         let original: Tensor<Scalar>
         do {
+            try Self.requireUnclaimed(p, subject: String(describing: P.self))
             try p.register(shape: wrappedValue.shape)
             original = try Self.initialOriginal(of: wrappedValue, under: &p)
         } catch {
@@ -62,13 +112,17 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         var s = State(original: original, parametrization: p)
         s.registeredShape = wrappedValue.shape
         state = Lock(s)
+        claimOrStop(s)
     }
 
     /// A property under the registered `parametrization` holding `original`, for a constrained
     /// value of `shape`.
-    init(original: Tensor<Scalar>, registered parametrization: any Parametrization<Scalar>, shape: [Int]) {
+    ///
+    /// - Throws: when the parametrization's state is held by another property.
+    init(original: Tensor<Scalar>, registered parametrization: any Parametrization<Scalar>, shape: [Int]) throws {
         var s = State(original: original.detached(), parametrization: parametrization)
         s.registeredShape = shape
+        try Self.claim(s.stateSlots, for: slotID, subject: s.subject, key: nil)
         state = Lock(s)
     }
 
@@ -97,7 +151,9 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// Registers `parametrization` on a property without a value yet: assign one (`w = y`, which
     /// runs the right inverse, or `$w.original = x`) before reading it.
     public init<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
-        state = Lock(State(original: nil, parametrization: parametrization))
+        let s = State(original: nil, parametrization: parametrization)
+        state = Lock(s)
+        claimOrStop(s)
     }
 
     /// The constrained value, `parametrization.forward(original)`, from the cache when valid.
@@ -263,8 +319,13 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     public func modifyParametrization<R>(_ body: (inout any Parametrization<Scalar>) throws -> R) rethrows -> R {
         try state.withLock { s in
             defer {
-                s.setStateSlots(s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : [])
+                let slots = s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : []
+                for named in s.stateSlots where !slots.contains(where: { $0.slot === named.slot }) {
+                    named.slot.release(from: slotID)
+                }
+                s.setStateSlots(slots)
                 s.cache = nil
+                claimOrStop(s)
             }
             return try body(&s.parametrization)
         }
@@ -289,10 +350,18 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             // the original's shape too.
             var p = parametrization
             try p.register(shape: s.registeredShape ?? current.shape)
+            let newSlots = ParametrizationReflection.slots(of: p)
+            try Self.claim(newSlots, for: slotID, subject: String(describing: P.self), key: s.key)
             if s.isParametrized {
                 s.parametrization = Composed(AnyParametrization(s.parametrization), p)
             } else {
-                let x = try Self.initialOriginal(of: current, under: &p)
+                let x: Tensor<Scalar>
+                do {
+                    x = try Self.initialOriginal(of: current, under: &p)
+                } catch {
+                    for named in newSlots { named.slot.release(from: slotID) }
+                    throw error
+                }
                 s.setOriginal(x)
                 s.parametrization = p
                 s.isParametrized = true
@@ -366,6 +435,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             if value == .constrained, s.original != nil {
                 s.setOriginal(try withoutRecording { try s.read(tape: nil, owner: owner) }.detached())
             }
+            for named in s.stateSlots { named.slot.release(from: owner) }
             s.isParametrized = false
             s.registeredShape = nil
             s.parametrization = Identity<Scalar>()

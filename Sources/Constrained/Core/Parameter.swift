@@ -27,6 +27,8 @@ public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked 
     /// The constrained cache's fast path compares it without taking the lock: an unchanged
     /// count proves unchanged content (a changed one only sends the read to the slow path).
     @usableFromInline let writes = Atomic<UInt64>(0)
+    /// The constrained property whose parametrization holds this tensor (0: none).
+    let claims = Atomic<UInt64>(0)
 
     /// A parameter holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {

@@ -37,9 +37,10 @@ extension Constrained {
 
     private static func openRegistered<P: Parametrization<Scalar>>(_ p: P, _ value: Tensor<Scalar>) throws -> Constrained {
         var p = p
+        try requireUnclaimed(p, subject: String(describing: P.self))
         try p.register(shape: value.shape)
         let original = try initialOriginal(of: value, under: &p)
-        return Constrained(original: original, registered: p, shape: value.shape)
+        return try Constrained(original: original, registered: p, shape: value.shape)
     }
 
     /// A property under `parametrization` (unparametrized when nil) for a layer's random
@@ -76,6 +77,7 @@ extension Constrained {
 
     private static func openStarting<P: Parametrization<Scalar>>(_ p: P, _ start: Tensor<Scalar>) throws -> Constrained {
         var p = p
+        try requireUnclaimed(p, subject: String(describing: P.self))
         try p.register(shape: start.shape)
         let slots = ParametrizationReflection.slots(of: p)
         let snapshot = slots.map { $0.slot.boxedValue() }
@@ -88,7 +90,7 @@ extension Constrained {
             }
             original = start.detached()
         }
-        return Constrained(original: original, registered: p, shape: start.shape)
+        return try Constrained(original: original, registered: p, shape: start.shape)
     }
 }
 
