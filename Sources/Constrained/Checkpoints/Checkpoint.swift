@@ -162,7 +162,9 @@ extension Layer {
             do {
                 try optimizer.loadState(state, for: self)
             } catch let error as ConstrainedError {
-                throw error.key.map { error.with(key: optimizerKeyPrefix + $0) } ?? error
+                guard let key = error.key else { throw error }
+                throw ConstrainedError(error.operation, subject: error.subject, key: optimizerKeyPrefix + key,
+                                       shape: error.shape, cause: error.cause)
             }
         }
         // Nothing below can fail: the optimizer's state is in, the model's follows.

@@ -69,9 +69,11 @@ extension OptimizerBinding {
         let suffixes = bufferNames + ["step"]
         var owners: Set<String> = []
         for key in checkpoint.names {
-            guard let suffix = suffixes.first(where: { key.hasSuffix("." + $0) }),
-                  parameters[String(key.dropLast(suffix.count + 1))] != nil else {
-                throw fail(key, .unexpectedTensor)
+            guard let suffix = suffixes.first(where: { key.hasSuffix("." + $0) }) else {
+                throw fail(key, .invalidCheckpoint("\(optimizer) keeps no buffer of that name (its buffers: \(suffixes.joined(separator: ", ")))"))
+            }
+            guard parameters[String(key.dropLast(suffix.count + 1))] != nil else {
+                throw fail(key, .invalidCheckpoint("the model has no trainable tensor \"\(key.dropLast(suffix.count + 1))\": the state is another model's"))
             }
             owners.insert(String(key.dropLast(suffix.count + 1)))
         }
