@@ -117,6 +117,45 @@ struct CheckpointTests {
         #expect(contentKeys(model) == before)
     }
 
+    /// A safetensors file of `entries` (name, dtype, shape, offsets) over `data` bytes.
+    static func file(_ entries: [(String, String, [Int], [Int])], data: Int) -> [UInt8] {
+        let header = "{" + entries.map { "\"\($0.0)\":{\"dtype\":\"\($0.1)\",\"shape\":\($0.2),\"data_offsets\":\($0.3)}" }
+            .joined(separator: ",") + "}"
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes + Array(header.utf8) + [UInt8](repeating: 0, count: data)
+    }
+
+    @Test func aMalformedTensorEntryFailsNamingItsKey() throws {
+        let cases: [(String, [UInt8], String)] = [
+            ("truncated data", Array(try Stateful<Double>().checkpoint().safetensorsBytes().dropLast(8)), "inner.v.0.iterations"),
+            ("unknown dtype", Self.file([("a", "F64", [1], [0, 8]), ("b", "F7", [1], [8, 9])], data: 9), "b"),
+            ("overlapping offsets", Self.file([("a", "F64", [2], [0, 16]), ("b", "F64", [1], [8, 16])], data: 16), "b"),
+            ("dtype and size disagree", Self.file([("a", "F32", [3], [0, 8])], data: 8), "a"),
+            ("negative axis", Self.file([("a", "F32", [-2], [0, 8])], data: 8), "a"),
+            ("huge shape", Self.file([("a", "U8", [1 << 40, 1 << 40], [0, 0])], data: 0), "a"),
+            ("a gap", Self.file([("a", "U8", [1], [1, 2])], data: 2), "a"),
+        ]
+        let model = Stateful<Double>()
+        let before = contentKeys(model)
+        for (what, bytes, key) in cases {
+            let url = Self.temporaryURL()
+            defer { try? FileManager.default.removeItem(at: url) }
+            try Data(bytes).write(to: url)
+            do {
+                try model.load(from: url)
+                Issue.record("\(what): loaded")
+            } catch let error as ConstrainedError {
+                #expect(error.key == key, "\(what): \(error)")
+                guard case .invalidCheckpoint = error.cause else { Issue.record("\(what): \(error)"); continue }
+            }
+        }
+        #expect(contentKeys(model) == before)
+        #expect(throws: ConstrainedError("load", cause: .invalidCheckpoint("the tensors end at byte 8 of a data section of 9 bytes"))) {
+            try Checkpoint(safetensorsBytes: Self.file([("a", "F64", [1], [0, 8])], data: 9))
+        }
+    }
+
     @Test func theSafetensorsHeaderFollowsTheFormat() throws {
         var checkpoint = Checkpoint()
         checkpoint["a"] = .double(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]))
