@@ -14,10 +14,13 @@ import Foundation
 ///
 /// The file format is [safetensors](https://github.com/huggingface/safetensors): an 8-byte
 /// little-endian header length, a JSON header mapping each name to
-/// `{"dtype": "F32"|"F64", "shape": [...], "data_offsets": [begin, end]}` (plus an optional
-/// `"__metadata__"` object of strings), then the tensors' row-major little-endian bytes.
-/// With ``CheckpointLayout/pytorch`` the names follow PyTorch's layout for parametrized
-/// modules, so the file loads into the equivalent `torch.nn.Module` (see the layout).
+/// `{"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}` (plus an optional
+/// `"__metadata__"` object of strings), then the tensors' row-major little-endian bytes. Every
+/// dtype of the format is read (``SafetensorsDType``): `F32` and `F64` as tensors, the others
+/// as ``EncodedTensor``s that convert on request. With ``CheckpointLayout/pytorch`` the names
+/// follow PyTorch's layout for parametrized modules, so the file loads into the equivalent
+/// `torch.nn.Module` (see the layout); with an optimizer, its state is saved too
+/// (``CheckpointableOptimizer``).
 public struct Checkpoint: Sendable, Equatable {
     /// The tensors, in order.
     public private(set) var names: [String] = []
