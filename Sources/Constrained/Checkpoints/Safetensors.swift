@@ -65,22 +65,28 @@ extension Checkpoint {
     /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidCheckpoint(_:)``
     ///   saying what is wrong, and the key of the tensor when one is at fault.
     public init(safetensorsBytes bytes: [UInt8]) throws {
+        try self.init(decoding: bytes)
+    }
+
+    /// Decodes the safetensors encoding in `bytes` (an array or a file's `Data`), read in place.
+    init<Bytes: RandomAccessCollection<UInt8> & ContiguousBytes>(decoding bytes: Bytes) throws where Bytes.Index == Int {
         func fail(_ reason: String, key: String? = nil) -> ConstrainedError {
             ConstrainedError("load", key: key, cause: .invalidCheckpoint(reason))
         }
         guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes, shorter than the 8-byte header length") }
         var headerLength: UInt64 = 0
-        for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        let start = bytes.startIndex
+        for i in 0..<8 { headerLength |= UInt64(bytes[start + i]) << (8 * UInt64(i)) }
         guard headerLength <= UInt64(bytes.count - 8) else {
             throw fail("header length \(headerLength) exceeds the file (\(bytes.count) bytes)")
         }
         let dataStart = 8 + Int(headerLength)
-        guard headerLength > 0, bytes[8] == UInt8(ascii: "{") else {
+        guard headerLength > 0, bytes[start + 8] == UInt8(ascii: "{") else {
             throw fail("the header does not start with \"{\"")
         }
         let header: [String: HeaderEntry]
         do {
-            header = try JSONDecoder().decode([String: HeaderEntry].self, from: Data(bytes[8..<dataStart]))
+            header = try JSONDecoder().decode([String: HeaderEntry].self, from: Data(bytes[(start + 8)..<(start + dataStart)]))
         } catch {
             throw fail("the header is not a safetensors JSON object: \(error)")
         }
@@ -157,7 +163,7 @@ extension Checkpoint {
         } catch {
             throw ConstrainedError("load", cause: .file("cannot read \(url.path): \(Self.fileErrorMessage(error))"))
         }
-        try self.init(safetensorsBytes: Array(data))
+        try self.init(decoding: data)   // in place: no copy of the file
     }
 
     /// Writes this checkpoint to `url` in the safetensors format (atomically).
