@@ -109,6 +109,16 @@ struct PyTorchInteropTests {
         try model.save(to: file, layout: .pytorch)
         try values.write(to: directory.appendingPathComponent("interop_ours_values.safetensors"))
 
+        // An RNN cell under nn.RNN's names, which the script loads into `nn.RNN(3, 4)`.
+        let cell = RNNCell<Double>(inputSize: 3, hiddenSize: 4, recurrent: Orthogonal<Double>(), seed: 3)
+        try cell.save(to: directory.appendingPathComponent("rnn_ours.safetensors"), layout: .pytorch,
+                      renaming: ["input": "weight_ih_l0", "recurrent": "weight_hh_l0", "bias": "bias_hh_l0"])
+        var rnnValues = Checkpoint()
+        rnnValues["weight_ih_l0"] = .double(cell.input)
+        rnnValues["weight_hh_l0"] = .double(cell.recurrent)
+        rnnValues["bias_hh_l0"] = .double(cell.bias!)
+        try rnnValues.write(to: directory.appendingPathComponent("rnn_ours_values.safetensors"))
+
         let reloaded = InteropModel<Double>()
         try reloaded.load(from: file, layout: .pytorch)
         reloaded.isTraining = false

@@ -6,6 +6,10 @@
 ///
 /// PyTorch allows a tuple-returning parametrization only first in the chain: as a later part,
 /// weight norm keeps the default names (`parametrizations.weight.<part>.g`).
+///
+/// - Note: PyTorch's `weight_norm(module, dim=-1)` means the whole tensor (its `dim=None`), so
+///   it corresponds to `WeightNorm(dim: nil)`; our `dim: -1` is the last axis. The shapes of `g`
+///   differ, so a mix-up fails to load with a shape mismatch naming `original0`.
 extension WeightNorm: PyTorchCheckpointNaming {
     /// `original1` for the original, `original0` for `g` (when first in the chain).
     public func pytorchKey(forTensor name: String, property: String, part: Int) -> String {
