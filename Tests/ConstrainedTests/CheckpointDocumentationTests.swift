@@ -50,7 +50,7 @@ struct CheckpointDocumentationTests {
     @Test func theDocCArticleHasTheSameSamplesAsTheDocsPage() throws {
         let page = try Self.swiftBlocks("Docs/Checkpoints.md")
         #expect(page.count == 5)
-        #expect(try Self.swiftBlocks("Sources/Constrained/Constrained.docc/Checkpoints.md") == page)
+        #expect(try Self.swiftBlocks("Sources/Constrained/Constrained.docc/CheckpointFiles.md") == page)
     }
 
     @Test func aSpectralNormCriticFromPyTorchGivesPyTorchsWeight() throws {
