@@ -73,6 +73,18 @@ struct PyTorchInteropTests {
         }
     }
 
+    @Test func aFloat32PyTorchFileLoadsIntoAFloatModelAsItIsAndGivesPyTorchsFloatWeights() throws {
+        let fixture = try Fixture.load("pytorch_interop_f32").cases[0]
+        let model = InteropModel<Float>()
+        try model.load(from: Self.fixtureURL("pytorch_interop_f32.safetensors"), layout: .pytorch)
+        model.isTraining = false
+        for (name, weight) in model.constrained {
+            let expected: Tensor<Float> = fixture.output(name)
+            let error = maxRelativeError(weight, expected)
+            #expect(error <= 1e-6, "\(name): relative error \(error) from PyTorch's float32 weight")
+        }
+    }
+
     @Test func theLegacyWeightNormKeysLoad() throws {
         let fixture = try Fixture.load("pytorch_legacy_weight_norm").cases[0]
         let layer = Linear<Double>(4, 3, weight: WeightNorm<Double>(), seed: 1)
