@@ -22,6 +22,13 @@ struct PyTorchInteropTests {
         let weightNormDim1 = Linear<S>(4, 3, weight: WeightNorm<S>(dim: 1), seed: 12)
         let weightNormWhole = Linear<S>(4, 3, weight: WeightNorm<S>(dim: nil), seed: 13)
         let weightNormConv = Conv2d<S>(2, 3, kernelSize: [2, 3], dilation: [1, 2], weight: WeightNorm<S>(), seed: 14)
+        let groupedConv = Conv2d<S>(4, 6, kernelSize: 3, padding: .same, groups: 2, weight: SpectralNorm<S>(), seed: 15)
+
+        /// The convolutions by child name, as the script's `convolutions()`.
+        var convolutions: [(name: String, layer: Conv2d<S>)] {
+            [("orthConv", orthConv), ("spectralConv", spectralConv), ("spectralConvDim1", spectralConvDim1),
+             ("weightNormConv", weightNormConv), ("groupedConv", groupedConv)]
+        }
 
         /// Every constrained weight by child name, as the script's `constrained()`.
         var constrained: [(name: String, weight: Tensor<S>)] {
@@ -31,7 +38,7 @@ struct PyTorchInteropTests {
              ("spectral", spectral.weight), ("spectralConv", spectralConv.weight),
              ("spectralConvDim1", spectralConvDim1.weight), ("weightNorm", weightNorm.weight),
              ("weightNormDim1", weightNormDim1.weight), ("weightNormWhole", weightNormWhole.weight),
-             ("weightNormConv", weightNormConv.weight)]
+             ("weightNormConv", weightNormConv.weight), ("groupedConv", groupedConv.weight)]
         }
     }
 
@@ -54,7 +61,7 @@ struct PyTorchInteropTests {
         try model.load(from: Self.fixtureURL("pytorch_interop.safetensors"), layout: .pytorch,
                        convertingScalarTypes: S.self == Float.self)
         model.isTraining = false
-        #expect(fixture.outputs.count == 14)
+        #expect(fixture.outputs.count == 15)
         for (name, weight) in model.constrained {
             let expected: Tensor<S> = fixture.output(name)
             let error = maxRelativeError(weight, expected)
@@ -70,6 +77,21 @@ struct PyTorchInteropTests {
         try reproducesPyTorch(Float.self, tolerance: 1e-6)
         #expect(throws: ConstrainedError.self, "F64 into Float needs convertingScalarTypes") {
             try InteropModel<Float>().load(from: Self.fixtureURL("pytorch_interop.safetensors"), layout: .pytorch)
+        }
+    }
+
+    @Test func loadedPyTorchConvolutionsGiveTorchsOutputs() throws {
+        let convolutions = try Fixture.load("pytorch_interop").cases[1]
+        let model = InteropModel<Double>()
+        try model.load(from: Self.fixtureURL("pytorch_interop.safetensors"), layout: .pytorch)
+        model.isTraining = false
+        #expect(convolutions.outputs.count == 5)
+        for (name, conv) in model.convolutions {
+            let y = conv(convolutions.input(name))
+            let expected: Tensor<Double> = convolutions.output(name)
+            guard y.shape == expected.shape else { Issue.record("\(name): shape \(y.shape), PyTorch's \(expected.shape)"); continue }
+            let error = maxRelativeError(y, expected)
+            #expect(error <= 1e-12, "\(name): relative error \(error) from PyTorch's output")
         }
     }
 
@@ -139,7 +161,7 @@ struct PyTorchInteropTests {
         }
         let fixture = try Fixture.load("pytorch_interop").cases[0]
         let moved = model.constrained.filter { name, w in maxRelativeError(w, fixture.output(name)) > 1e-6 }
-        #expect(moved.count == 14, "training here changed every weight, so the check tests our values")
+        #expect(moved.count == 15, "training here changed every weight, so the check tests our values")
     }
 
     // MARK: Renaming
