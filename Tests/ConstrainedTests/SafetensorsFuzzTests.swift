@@ -145,18 +145,17 @@ struct SafetensorsFuzzTests {
         print("safetensors fuzz: \(count) inputs (seed \(seed)) in \(elapsed): \(result.accepted) decoded, \(result.rejected) rejected, \(result.failures.count) property failures")
     }
 
-    /// Inputs that broke (or would have broken) the reader, kept as regression cases.
+    /// Inputs the fuzzer and a reading of the reader found, kept as regression cases.
     @Test func foundCasesStayRejected() throws {
         let cases: [(String, [UInt8])] = [
-            // The element count of [2⁶², 4] overflows Int: the shape product trapped (found by
-            // the fuzzer as [2³², 2³²]).
+            // The element count of [2⁶², 4] overflows Int: the size check must not trap on it.
             ("shape product overflow", Fuzzer.framed(Array(#"{"a":{"dtype":"F64","shape":[4611686018427387904,4],"data_offsets":[0,0]}}"#.utf8), data: [])),
             // count × 8 overflows although the count does not.
             ("byte count overflow", Fuzzer.framed(Array(#"{"a":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}}"#.utf8), data: [])),
-            // Two tensors over the same bytes were accepted: each extra one allocated the bytes
-            // again, more than the file holds.
+            // Two tensors over the same bytes: each would allocate the bytes again, more than the
+            // file holds.
             ("overlapping offsets", Fuzzer.framed(Array(#"{"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]},"b":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}}"#.utf8), data: [UInt8](repeating: 1, count: 8))),
-            // A gap before the first tensor and bytes after the last were accepted.
+            // A gap before the first tensor and bytes after the last: the offsets must tile the data.
             ("gap and trailing bytes", Fuzzer.framed(Array(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#.utf8), data: [UInt8](repeating: 1, count: 100))),
             ("header length 2^64 - 1", [UInt8](repeating: 0xff, count: 8) + Array("{}".utf8)),
             ("empty header", [0, 0, 0, 0, 0, 0, 0, 0]),
