@@ -32,10 +32,11 @@
 /// the current point and resets `X`, leaving the value unchanged, which keeps `X` small so the
 /// map stays well conditioned during long training.
 ///
-/// **Right inverse.** With trivialisation: a square `Q` that is orthogonal to `10·n·ε`
-/// becomes the base as it is; otherwise its sign-fixed QR factor does (R with a non-negative
-/// diagonal, the unique choice, so the orthogonal matrix closest in this sense to `Q`). A
-/// tall `Q` becomes the `n × k` base the same way.
+/// **Right inverse.** Checked: a `Q` farther than ``defaultTolerance(for:)`` from the set
+/// throws ``ConstrainedError/Cause/notInImage(_:)`` (assign with `projecting: true` for the
+/// polar factor, the nearest point). Only the value given at registration is projected, by its
+/// sign-fixed QR factor (R with a non-negative diagonal), as PyTorch's registration does.
+/// With trivialisation the square `Q` becomes the `n × n` base, a tall `Q` the `n × k` base.
 ///
 /// **Cost for tall matrices.** With the default `.householder` map, registration, forward,
 /// backward, right inverse and ``updateBase(original:)`` are O(n k²) in time and O(n k) in
@@ -98,6 +99,9 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     public private(set) var shape: [Int]?
     /// The factors of the tall base, computed once per base value.
     let tallBases = TallBaseCache<Scalar>()
+    /// Whether the next right inverse receives the registration's value, which is projected
+    /// (by sign-fixed QR, as PyTorch) when it is off the set; later values are checked.
+    var isRegistering = false
 
     /// An orthogonal parametrization with `map` (default: PyTorch's choice by shape) and,
     /// unless `usesTrivialization` is false, a ``base`` for dynamic trivialisation.
@@ -151,7 +155,9 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
         if let shape, shape != y.shape {
             throw ConstrainedError("rightInverse", subject: "Orthogonal", shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
         }
-        let tall = layout.isTransposed ? y.transposed() : y
+        let registering = isRegistering
+        let tall = try admitting(layout.isTransposed ? y.transposed() : y, layout, projectingIfOff: registering)
+        isRegistering = false
         guard let base else {
             guard resolvedMap(for: y.shape) == .householder else {
                 throw ConstrainedError("rightInverse", subject: "Orthogonal(map: .\(resolvedMap(for: y.shape)), usesTrivialization: false)", shape: y.shape, cause: .noRightInverse)
@@ -161,7 +167,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
             return layout.isTransposed ? reflectors.transposed() : reflectors
         }
         // Square: the n × n base. Tall: the n × k point itself (never an n × n completion).
-        base.wrappedValue = Self.isOrthogonal(tall) ? tall.detached() : try qr(tall, nonNegativeDiagonal: true).q
+        base.wrappedValue = tall.detached()
         shape = y.shape
         return Self.chartOrigin(y.shape)
     }
@@ -223,9 +229,9 @@ extension Orthogonal {
         let k: Int
         let isTransposed: Bool
 
-        init(_ shape: [Int]) throws {
+        init(_ shape: [Int], operation: String = "forward") throws {
             guard shape.count >= 2 else {
-                throw ConstrainedError("forward", subject: "Orthogonal", shape: shape, cause: .invalidShape("expected a matrix or a batch of matrices (..., m, n); use SpectralNorm or a norm for vectors"))
+                throw ConstrainedError(operation, subject: "Orthogonal", shape: shape, cause: .invalidShape("expected a matrix or a batch of matrices (..., m, n); use SpectralNorm or a norm for vectors"))
             }
             let rows = shape[shape.count - 2], columns = shape[shape.count - 1]
             batch = Array(shape.dropLast(2))
@@ -308,14 +314,6 @@ extension Orthogonal {
     static func chartOrigin(_ shape: [Int]) -> Tensor<Scalar> {
         Tensor<Scalar>.eye(rows: shape[shape.count - 2], columns: shape[shape.count - 1],
                            batch: Array(shape.dropLast(2))) * -1
-    }
-
-    /// Whether `QᵀQ = I` to `10·n·ε` in every entry (PyTorch's tolerance).
-    static func isOrthogonal(_ q: Tensor<Scalar>) -> Bool {
-        let n = q.shape[q.rank - 2], k = q.shape[q.rank - 1]
-        let gram = matmul(q, transposed: true, q, transposed: false) - Tensor<Scalar>.eye(k)
-        let tolerance = 10 * Scalar(n) * Scalar.ulpOfOne
-        return gram.scalars.allSatisfy { Swift.abs($0) <= tolerance }
     }
 
     /// `a` with zero columns appended up to `columns` (differentiable).
