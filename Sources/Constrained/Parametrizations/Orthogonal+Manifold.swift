@@ -79,3 +79,6 @@ extension Orthogonal: Manifold {
         }
     }
 }
+
+/// Dynamic trivialisation: see ``Orthogonal/updateBase(original:)``.
+extension Orthogonal: BaseUpdating {}

@@ -18,5 +18,6 @@ func allWorkloads(quick: Bool) -> [Workload] {
         all += autodiffWorkloads(Double.self, n: n)
     }
     all += constrainedWorkloads(quick: quick)
+    all += manifoldWorkloads(quick: quick)
     return all
 }
