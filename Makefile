@@ -51,6 +51,7 @@ bench: deps
 		if "$(PEER_PYTHON)" -c "import geotorch" 2>/dev/null; then \
 			$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geotorch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geotorch.jsonl; \
 		else echo "geotorch peer skipped: $(PEER_PYTHON) has no geotorch"; fi; \
+		if "$(PEER_PYTHON)" -c "import geoopt" 2>/dev/null; then $(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geoopt.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geoopt.jsonl; else echo "geoopt peer skipped: $(PEER_PYTHON) has no geoopt"; fi; \
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi

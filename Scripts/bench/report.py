@@ -21,7 +21,7 @@ from collections import defaultdict
 
 OURS = "constrained"
 PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached"),
-         ("geotorch", "geotorch")]
+         ("geotorch", "geotorch"), ("geoopt", "geoopt")]
 SUITE_ORDER = ["linalg", "elementwise", "autodiff", "constrained", "manifolds"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
@@ -46,6 +46,7 @@ TARGETS = [
     ("geotorch", "manifolds", {"orthogonal"}, "forward+backward", 0, 0.5, "issue 8"),
     ("geotorch", "manifolds", None, "forward", 0, 1.0, "issue 8"),
     ("geotorch", "manifolds", None, "forward+backward", 0, 1.0, "issue 8"),
+    ("geoopt", "riemannian", None, "train-step", 0, 0.5, "issue 9"),
 ]
 
 

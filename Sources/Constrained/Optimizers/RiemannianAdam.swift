@@ -83,22 +83,34 @@ public final class RiemannianAdam: RiemannianOptimizer {
         }
     }
 
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     private func manifoldStep<Scalar>(_ x: Tensor<Scalar>, _ gradient: Tensor<Scalar>, on manifold: any RiemannianManifold<Scalar>,
                                       state: ManifoldPointState<Scalar>, slot: OnManifold<Scalar>, rate: Double) throws
         -> PendingManifoldStep<Scalar> {
-        let step = state.step + 1
-        let t = Double(step)
+        let stepIndex = state.step + 1
+        let t = Double(stepIndex)
         let b1 = Scalar(beta1), b2 = Scalar(beta2), decay = Scalar(weightDecay)
         let xi = try manifold.riemannianGradient(decay == 0 ? gradient : gradient + x * decay, at: x)
         let norms = try manifold.componentNorms(xi, at: x)
-        let m = (state.moment.map { $0 * b1 } ?? Tensor.zeros(xi.shape)) + xi * (1 - b1)
         let v = (state.secondMoment.map { $0 * b2 } ?? Tensor.zeros(norms.shape)) + norms * (1 - b2)
         let correction1 = Scalar(1 - Double.pow(beta1, t)), correction2 = Scalar(1 - Double.pow(beta2, t))
         let eps = Scalar(epsilon)
-        let denominator = v.map { ($0 / correction2).squareRoot() + eps }
-        let direction = (m * (1 / correction1)) / denominator
-        var (point, moment) = try manifold.retractAndTransport(direction * -Scalar(rate), m, at: x)
-        let stabilized = try stabilizing(point, moment, step: step, on: manifold)
+        let denominator = v.map { ($0 / correction2).squareRoot() + eps }.broadcast(to: x.shape)
+        // m ← β₁ m + (1 − β₁) ξ and the step −η (m / (1 − β₁ᵗ)) / denominator, in one pass.
+        var m = state.moment ?? Tensor.zeros(xi.shape)
+        var step = Tensor<Scalar>.zeros(xi.shape)
+        m.withUnsafeMutableBufferPointer { m in
+            step.withUnsafeMutableBufferPointer { s in
+                xi.withUnsafeBufferPointer { g in
+                    denominator.withUnsafeBufferPointer { d in
+                        riemannianAdamMoments(m, s, g, d, beta1: b1, scale: -Scalar(rate) / correction1)
+                    }
+                }
+            }
+        }
+        var (point, moment) = try manifold.retractAndTransport(step, m, at: x)
+        let stabilized = try stabilizing(point, moment, step: stepIndex, on: manifold)
         point = stabilized.0
         moment = stabilized.1!
         return PendingManifoldStep(slot: slot, point: point, moment: moment, secondMoment: v, state: state)
@@ -125,5 +137,17 @@ public final class RiemannianAdam: RiemannianOptimizer {
                 }
             }
         }
+    }
+}
+
+/// `m ← β₁ m + (1 − β₁) g`, `s ← scale · m / d`, entry by entry.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func riemannianAdamMoments<S: TensorScalar>(_ m: UnsafeMutableBufferPointer<S>, _ s: UnsafeMutableBufferPointer<S>,
+                                            _ g: UnsafeBufferPointer<S>, _ d: UnsafeBufferPointer<S>, beta1: S, scale: S) {
+    for i in 0..<m.count {
+        let mi = beta1 * m[i] + (1 - beta1) * g[i]
+        m[i] = mi
+        s[i] = scale * mi / d[i]
     }
 }

@@ -49,6 +49,8 @@ struct GrassmannianFrames<Scalar: TensorScalar>: RiemannianManifold {
     }
 
     /// `u − x xᵀu`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     func projectToTangent(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try StiefelGeometry.onTall(x, u, description, "projectToTangent") { x, u in
             StiefelGeometry.horizontalProjection(u, at: x)
@@ -56,6 +58,8 @@ struct GrassmannianFrames<Scalar: TensorScalar>: RiemannianManifold {
     }
 
     /// The sign-fixed Q factor of `x + u`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     func retract(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try StiefelGeometry.onTall(x, u, description, "retract") { x, u in
             try StiefelGeometry.qrRetraction(u, at: x, description)
@@ -63,6 +67,8 @@ struct GrassmannianFrames<Scalar: TensorScalar>: RiemannianManifold {
     }
 
     /// `tr(uᵀv)` summed over a batch.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     func inner(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Scalar {
         try RiemannianKernels.requireSameShape(u, x, description, "inner")
         try RiemannianKernels.requireSameShape(v, x, description, "inner")
@@ -70,6 +76,8 @@ struct GrassmannianFrames<Scalar: TensorScalar>: RiemannianManifold {
     }
 
     /// `tr(uᵀu)` per matrix.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     func componentNorms(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "componentNorms")
         return StiefelGeometry.frobeniusPerMatrix(u.detached())

@@ -91,12 +91,16 @@ extension RiemannianManifold {
 enum RiemannianKernels {
     /// `(a + aᵀ) / 2` over the last two axes.
     @inlinable
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func symmetric<Scalar>(_ a: Tensor<Scalar>) -> Tensor<Scalar> {
         (a + a.transposed()) * Scalar(0.5)
     }
 
     /// `Σ uᵢ vᵢ`.
     @inlinable
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func dot<Scalar>(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>) -> Scalar {
         u.withUnsafeBufferPointer { u in
             v.withUnsafeBufferPointer { v in
@@ -109,6 +113,8 @@ enum RiemannianKernels {
 
     /// `Q diag(f(λ)) Qᵀ` for the eigendecomposition `(λ, Q)` of a (batch of) symmetric matrix.
     @inlinable
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func spectralFunction<Scalar>(_ values: Tensor<Scalar>, _ vectors: Tensor<Scalar>,
                                          _ f: (Scalar) -> Scalar) -> Tensor<Scalar> {
         let scaled = vectors * values.map(f).reshaped(to: Array(values.shape.dropLast()) + [1, values.shape[values.rank - 1]])

@@ -11,6 +11,8 @@
 /// A retraction step keeps `| ‖y‖ − r | / r ≤ 10 n ε` (the set's default tolerance).
 extension Sphere: RiemannianManifold {
     /// `u − ⟨x, u⟩ x / r²`, row by row.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func projectToTangent(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "projectToTangent")
         try validate(x.shape, operation: "projectToTangent")
@@ -22,6 +24,8 @@ extension Sphere: RiemannianManifold {
     /// `r (x + u) / ‖x + u‖`, row by row.
     ///
     /// - Throws: ``ConstrainedError`` when `x + u = 0` (no nearest point).
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func retract(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "retract")
         return try projection(x.detached() + u.detached())
@@ -29,6 +33,8 @@ extension Sphere: RiemannianManifold {
 
     /// The great circle: `cos θ · x + (r sin θ / ‖u‖) · u` with `θ = ‖u‖ / r` (the retraction
     /// for `‖u‖ ≤ ε r`, where both agree to rounding).
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func exponential(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "exponential")
         try validate(x.shape, operation: "exponential")
@@ -41,6 +47,8 @@ extension Sphere: RiemannianManifold {
     }
 
     /// `Σ uᵢ vᵢ` over every row.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func inner(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Scalar {
         try RiemannianKernels.requireSameShape(u, x, description, "inner")
         try RiemannianKernels.requireSameShape(v, x, description, "inner")
@@ -48,6 +56,8 @@ extension Sphere: RiemannianManifold {
     }
 
     /// `‖u‖²` per row, `(…, 1)`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func componentNorms(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "componentNorms")
         let u = u.detached()

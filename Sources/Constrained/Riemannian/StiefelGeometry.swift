@@ -28,16 +28,22 @@ enum StiefelGeometry {
     }
 
     /// `u − x sym(xᵀu)` for tall `x`, `u`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func stiefelProjection<Scalar>(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) -> Tensor<Scalar> {
         u - matmul(x, RiemannianKernels.symmetric(matmul(x, transposed: true, u, transposed: false)))
     }
 
     /// `u − x xᵀu` for tall `x`, `u`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func horizontalProjection<Scalar>(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) -> Tensor<Scalar> {
         u - matmul(x, matmul(x, transposed: true, u, transposed: false))
     }
 
     /// The sign-fixed Q factor of `x + u` for tall `x`, `u`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func qrRetraction<Scalar>(_ u: Tensor<Scalar>, at x: Tensor<Scalar>, _ subject: String) throws -> Tensor<Scalar> {
         try ConstrainedError.wrappingLinearAlgebra("retract", subject: subject) {
             try qr(x + u, nonNegativeDiagonal: true).q
@@ -45,6 +51,8 @@ enum StiefelGeometry {
     }
 
     /// `tr(uᵀu)` per matrix, shaped `(…, 1, 1)`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func frobeniusPerMatrix<Scalar>(_ u: Tensor<Scalar>) -> Tensor<Scalar> {
         (u * u).sum(alongAxes: [u.rank - 2, u.rank - 1], keepingDimensions: true)
     }
@@ -64,6 +72,8 @@ enum StiefelGeometry {
 /// A retraction step keeps `max |yᵀy − I| ≤ 10 n ε` (the set's default tolerance).
 extension Orthogonal: RiemannianManifold {
     /// `u − x sym(xᵀu)` (transposed for a wide `x`).
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func projectToTangent(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try StiefelGeometry.onTall(x, u, description, "projectToTangent") { x, u in
             StiefelGeometry.stiefelProjection(u, at: x)
@@ -71,6 +81,8 @@ extension Orthogonal: RiemannianManifold {
     }
 
     /// The sign-fixed Q factor of `x + u`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func retract(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try StiefelGeometry.onTall(x, u, description, "retract") { x, u in
             try StiefelGeometry.qrRetraction(u, at: x, description)
@@ -78,6 +90,8 @@ extension Orthogonal: RiemannianManifold {
     }
 
     /// `tr(uᵀv)` summed over a batch.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func inner(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Scalar {
         try RiemannianKernels.requireSameShape(u, x, description, "inner")
         try RiemannianKernels.requireSameShape(v, x, description, "inner")
@@ -85,6 +99,8 @@ extension Orthogonal: RiemannianManifold {
     }
 
     /// `tr(uᵀu)` per matrix, `(…, 1, 1)`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func componentNorms(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "componentNorms")
         _ = try StiefelGeometry.tall(x, description, "componentNorms")

@@ -12,13 +12,27 @@
 /// | transport | parallel transport along the geodesic: `E sym(u) Eᵀ`, `E = x^½ (x^-½ y x^-½)^½ x^-½` |
 /// | stabilisation / projection | `Q |Λ| Qᵀ` of `sym(y)` (geoopt's `projx`) |
 ///
-/// As a ``Parametrization`` it maps a symmetric `s` to `exp(sym(s))` (right inverse: the matrix
-/// logarithm). **Set.** ``deviation(of:)`` is the larger of `max |y − yᵀ| / max|y|` and, when
+/// As a ``Parametrization`` it maps a square `s` to `exp(sym(s))` through the eigendecomposition
+/// (right inverse: the matrix logarithm). **Set.** ``deviation(of:)`` is the larger of `max |y − yᵀ| / max|y|` and, when
 /// the smallest eigenvalue is not positive, `1 − λ_min / λ_max`; the tolerance is `10 n ε`.
 /// ``sample(shape:using:)`` draws `exp(S)`, `S` symmetric with standard normal entries / √n.
 public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifold {
+    /// The roots of the last point seen, so that the several operations of one optimizer step
+    /// at the same `x` share one eigendecomposition.
+    let rootsCache = RootsCache()
+
     /// The set of symmetric positive-definite matrices.
     public init() {}
+
+    /// The roots of `x`, from the cache when `x` is the tensor (same storage and version) they
+    /// were computed for.
+    func roots(_ x: Tensor<Scalar>, _ operation: String) throws -> Roots {
+        let key = ContentKey(x)
+        if let hit = rootsCache.entry.withLock({ $0 }), hit.key == key, let roots = hit.roots as? Roots { return roots }
+        let roots = try Roots(x.detached(), description, operation)
+        rootsCache.entry.withLock { $0 = (key, roots) }
+        return roots
+    }
 
     /// `SymmetricPositiveDefinite`.
     public var description: String { "SymmetricPositiveDefinite" }
@@ -26,8 +40,11 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     /// `exp(sym(s))`, positive definite for every square `s`.
     public func forward(_ s: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ConstrainedError.requireSquare(description, s.shape)
+        // exp(sym(s)) = Q diag(exp λ) Qᵀ, differentiable through eigh.
         return try ConstrainedError.wrappingLinearAlgebra("forward", subject: description) {
-            try matrixExp((s + s.transposed()) * Scalar(0.5))
+            let (values, vectors) = try eigh((s + s.transposed()) * Scalar(0.5))
+            let scale = exp(values).reshaped(to: Array(values.shape.dropLast()) + [1, values.shape[values.rank - 1]])
+            return matmul(vectors * scale, transposed: false, vectors, transposed: true)
         }
     }
 
@@ -93,12 +110,16 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     // MARK: Geometry
 
     /// `sym(u)`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func projectToTangent(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "projectToTangent")
         return RiemannianKernels.symmetric(u.detached())
     }
 
     /// `x sym(g) x`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func riemannianGradient(_ g: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(g, x, description, "riemannianGradient")
         let x = x.detached()
@@ -106,16 +127,20 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     }
 
     /// `sym(x + u + ½ u x⁻¹ u)`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func retract(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "retract")
-        let roots = try Roots(x.detached(), description, "retract")
+        let roots = try self.roots(x, "retract")
         return Self.secondOrderRetraction(u.detached(), at: x.detached(), inverse: roots.inverse)
     }
 
     /// `x^½ exp(x^-½ u x^-½) x^½`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func exponential(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "exponential")
-        let roots = try Roots(x.detached(), description, "exponential")
+        let roots = try self.roots(x, "exponential")
         let inner = RiemannianKernels.symmetric(matmul(matmul(roots.inverseSqrt, u.detached()), roots.inverseSqrt))
         return try ConstrainedError.wrappingLinearAlgebra("exponential", subject: description) {
             let (values, vectors) = try eigh(inner)
@@ -126,39 +151,52 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
 
     /// Parallel transport along the geodesic from `x` to `y`: `E sym(v) Eᵀ`,
     /// `E = x^½ (x^-½ y x^-½)^½ x^-½` (geoopt's `transp`).
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func transport(_ v: Tensor<Scalar>, from x: Tensor<Scalar>, to y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(v, x, description, "transport")
         try RiemannianKernels.requireSameShape(y, x, description, "transport")
-        let roots = try Roots(x.detached(), description, "transport")
+        let roots = try self.roots(x, "transport")
         return try Self.parallelTransport(v.detached(), to: y.detached(), roots: roots, description)
     }
 
     /// The retraction and the parallel transport to its end point, sharing one
     /// eigendecomposition of `x`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func retractAndTransport(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>, at x: Tensor<Scalar>) throws
         -> (point: Tensor<Scalar>, transported: Tensor<Scalar>) {
         try RiemannianKernels.requireSameShape(u, x, description, "retract")
         try RiemannianKernels.requireSameShape(v, x, description, "transport")
-        let roots = try Roots(x.detached(), description, "retract")
+        let roots = try self.roots(x, "retract")
         let y = Self.secondOrderRetraction(u.detached(), at: x.detached(), inverse: roots.inverse)
         return (y, try Self.parallelTransport(v.detached(), to: y, roots: roots, description))
     }
 
     /// `tr(x⁻¹ u x⁻¹ v)` summed over a batch.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func inner(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Scalar {
         try RiemannianKernels.requireSameShape(u, x, description, "inner")
         try RiemannianKernels.requireSameShape(v, x, description, "inner")
-        let inverse = try Roots(x.detached(), description, "inner").inverse
+        let inverse = try roots(x, "inner").inverse
         // tr(A B) = Σ Aᵢⱼ Bⱼᵢ = Σ (A ∘ Bᵀ)ᵢⱼ with A = x⁻¹u, B = x⁻¹v.
         return RiemannianKernels.dot(matmul(inverse, u.detached()), matmul(inverse, v.detached()).transposed())
     }
 
     /// `tr(x⁻¹ u x⁻¹ u)` per matrix, `(…, 1, 1)`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func componentNorms(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "componentNorms")
-        let inverse = try Roots(x.detached(), description, "componentNorms").inverse
+        let inverse = try roots(x, "componentNorms").inverse
         let a = matmul(inverse, u.detached())
         return (a * a.transposed()).sum(alongAxes: [a.rank - 2, a.rank - 1], keepingDimensions: true)
+    }
+
+    /// The last `(x, roots)` pair, shared by copies of the set (keyed by content, so sharing is safe).
+    final class RootsCache: @unchecked Sendable {
+        let entry = Lock<(key: ContentKey, roots: Any)?>(nil)
     }
 
     /// `x⁻¹`, `x^½` and `x^-½` from one eigendecomposition of `x`.
@@ -178,10 +216,14 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
         }
     }
 
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func secondOrderRetraction(_ u: Tensor<Scalar>, at x: Tensor<Scalar>, inverse: Tensor<Scalar>) -> Tensor<Scalar> {
         RiemannianKernels.symmetric(x + u + matmul(matmul(u, inverse), u) * Scalar(0.5))
     }
 
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     static func parallelTransport(_ v: Tensor<Scalar>, to y: Tensor<Scalar>, roots: Roots, _ subject: String) throws -> Tensor<Scalar> {
         let m = RiemannianKernels.symmetric(matmul(matmul(roots.inverseSqrt, y), roots.inverseSqrt))
         let half = try ConstrainedError.wrappingLinearAlgebra("transport", subject: subject) {

@@ -19,5 +19,6 @@ func allWorkloads(quick: Bool) -> [Workload] {
     }
     all += constrainedWorkloads(quick: quick)
     all += manifoldWorkloads(quick: quick)
+    all += riemannianWorkloads(quick: quick)
     return all
 }
