@@ -36,6 +36,9 @@ public final class OnManifold<Scalar: TensorScalar>: @unchecked Sendable, Custom
     @usableFromInline let slotID = OwnerID.next()
     @usableFromInline let state: Lock<State>
     @usableFromInline let writes = Atomic<UInt64>(0)
+    /// The property whose parametrization holds this slot as state (never: a point on a
+    /// manifold is a trainable tensor of its own layer); see `TensorSlot.claim(for:)`.
+    let claims = Atomic<UInt64>(0)
 
     @usableFromInline
     struct State {
@@ -185,6 +188,14 @@ extension OnManifold: TypedTensorSlot, ManifoldSlot {
         }
         state.withLock { s in
             s.point = tensor.detached()
+            writes.add(1, ordering: .releasing)
+        }
+    }
+
+    /// Removes the point (the rollback of a slot given its first value by a failed assignment).
+    func clear() {
+        state.withLock { s in
+            s.point = nil
             writes.add(1, ordering: .releasing)
         }
     }
