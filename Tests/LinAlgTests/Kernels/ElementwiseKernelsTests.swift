@@ -82,4 +82,12 @@ struct ElementwiseKernelsTests {
         ElementwiseKernels.threadCount = 0
         #expect(ElementwiseKernels.threadCount == Int(openblas_get_num_threads()))
     }
+
+    @Test func formTanhOverwritesWithTheKernelOfTanh() {
+        let x = Tensor<Double>.randomNormal([37, 5], seed: 3) * 4
+        var y = x
+        y.formTanh()
+        #expect(y == tanh(x))
+        #expect(x != y)   // the copy was written, not the original
+    }
 }
