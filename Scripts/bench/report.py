@@ -21,11 +21,12 @@ from collections import defaultdict
 
 OURS = "constrained"
 PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached")]
-SUITE_ORDER = ["linalg", "elementwise", "autodiff", "constrained"]
+SUITE_ORDER = ["linalg", "elementwise", "autodiff", "tape", "constrained"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
     "elementwise": "Elementwise on 10⁶ elements (forward)",
     "autodiff": "Gradient tape: forward and forward+backward",
+    "tape": "Gradient tape: one recorded 128 × 190 op (`Sources/ConstrainedBenchmarks/Workloads/TapeWorkloads.swift`)",
     "constrained": "Constrained layers: training steps, cached reads, each parametrization "
                    "(workloads described in `Sources/ConstrainedBenchmarks/Workloads/ConstrainedWorkloads.swift`)",
 }
@@ -34,6 +35,8 @@ SUITE_TITLES = {
 # (peer, suite, workloads or None for all, phase, smallest n, largest ratio, source)
 TARGETS = [
     ("numpy", "linalg", None, "forward", 256, 1.10, "issue 2"),
+    ("torch", "elementwise", {"exp", "log", "tanh", "sigmoid", "softplus"}, "forward", 0, 1.0, "issue 10"),
+    ("numpy", "elementwise", {"exp", "log", "tanh", "sigmoid", "softplus"}, "forward", 0, 1.0, "issue 10"),
     ("numpy", "elementwise", None, "forward", 0, 1.5, "issue 2"),
     ("torch", "autodiff", {"matrix_exp"}, "forward+backward", 0, 0.35, "issue 3"),
     ("torch", "autodiff", {"householder_product", "householder_product_tall"}, "forward+backward", 0, 0.25, "issue 3"),
@@ -116,6 +119,34 @@ def build_rows(rows, stat):
     return out, peers
 
 
+def per_op_table(rows, stat, markdown):
+    """The tape suite as ns per op: the recorded forward, and the pullback estimated as
+    (op + sum + gradient) − (op alone), ours and PyTorch's."""
+    ours, torch = rows.get(OURS, {}), rows.get("torch", {})
+    header = ["op (128 × 190)", "dtype", "ours forward", "PyTorch forward", "ours pullback", "PyTorch pullback"]
+    lines = []
+    for key in order([k for k in ours if k[0] == "tape" and k[4] == "forward"]):
+        _, workload, dtype, n, _ = key
+        back = (key[0], workload, dtype, n, "forward+backward")
+
+        def ns(impl_rows, k):
+            return impl_rows[k][stat] * 1e9 if k in impl_rows else None
+
+        def cells(impl_rows):
+            f, fb = ns(impl_rows, key), ns(impl_rows, back)
+            return [f"{f:,.0f} ns" if f is not None else "—",
+                    f"{fb - f:,.0f} ns" if f is not None and fb is not None else "—"]
+        o, t = cells(ours), cells(torch)
+        lines.append([workload, dtype, o[0], t[0], o[1], t[1]])
+    if not lines:
+        return None
+    if markdown:
+        align = ["---", "---"] + ["---:"] * 4
+        return "\n".join("| " + " | ".join(r) + " |" for r in [header, align] + lines)
+    widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + lines)
+
+
 def peers_in(rows, peers):
     """The peers with at least one time among `rows` (a suite's own columns)."""
     return [(impl, title) for impl, title in peers if any(r["peers"][impl]["time"] for r in rows)]
@@ -174,7 +205,10 @@ def machine_section(meta, stat):
         f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}",
         f"- Swift: {command_version(['swift', '--version'])}",
         f"- Ours: OpenBLAS `{ours.get('openblas', 'unknown')}` (core `{ours.get('openblas_core', '?')}`), "
-        f"{ours.get('threads', '?')} threads; our elementwise kernels run on one thread",
+        f"{ours.get('threads', '?')} threads; elementwise kernels: "
+        + (f"SLEEF `{ours['elementwise_isa']}` path, up to {ours.get('elementwise_threads', '?')} threads "
+           "above 32 768 elements per thread" if ours.get("elementwise_isa") not in (None, "portable")
+           else "our portable Swift kernels, one thread"),
     ]
     if numpy:
         blas = "; ".join(f"`{b['config']}` ({b['threads']} threads)" for b in numpy.get("blas", []))
@@ -338,6 +372,10 @@ def main():
     for s in suites:
         print(f"\n== {s}: ratio = ours / peer ({args.stat}); below 1 we are faster")
         print(table(by_suite[s], peers, markdown=False))
+    per_op = per_op_table(rows, args.stat, markdown=False)
+    if per_op:
+        print("\n== tape: ns per op (pullback = forward+backward − forward, including the sum)")
+        print(per_op)
 
     if args.markdown:
         missing = [title for impl, title in PEERS if impl not in rows]
@@ -359,6 +397,11 @@ def main():
         doc += [PEER_CALLS, "![ratios](benchmarks.svg)", ""]
         for s in suites:
             doc += [f"## {SUITE_TITLES.get(s, s)}", "", table(by_suite[s], peers, markdown=True), ""]
+            per_op = per_op_table(rows, args.stat, markdown=True) if s == "tape" else None
+            if per_op:
+                doc += ["The same in nanoseconds per op. The pullback is estimated as (op, `.sum()`, "
+                        "gradient) minus the op alone, so it includes the sum, its pullback and, for us, "
+                        "making and consuming a tape.", "", per_op, ""]
         doc.append(REPRODUCE)
         os.makedirs(os.path.dirname(args.markdown) or ".", exist_ok=True)
         with open(args.markdown, "w") as f:

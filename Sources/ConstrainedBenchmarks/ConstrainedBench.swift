@@ -32,6 +32,12 @@ struct ConstrainedBench: ParsableCommand {
     @Flag(help: "List the workload keys and exit.")
     var list = false
 
+    @Flag(help: """
+        Run each selected workload once after one warm-up run, untimed, printing nothing: for \
+        `valgrind --tool=callgrind --toggle-collect='*measuredRun*'` (Scripts/bench/instructions.sh).
+        """)
+    var once = false
+
     mutating func run() throws {
         let pattern = try filter.map { try Regex($0) }
         let workloads = allWorkloads(quick: quick).filter { w in pattern.map { w.key.contains($0) } ?? true }
@@ -40,6 +46,14 @@ struct ConstrainedBench: ParsableCommand {
             return
         }
         if let threads { OpenBLAS.setThreads(threads) }
+        if once {
+            for workload in workloads {
+                let body = try workload.prepare()
+                try body()
+                try measuredRun(body)
+            }
+            return
+        }
         let policy = quick ? TimingPolicy.quick : TimingPolicy()
 
         var sink = try LineSink(path: output)
@@ -57,6 +71,8 @@ struct ConstrainedBench: ParsableCommand {
             ("threads", "\(OpenBLAS.threads)"),
             ("openblas", json(OpenBLAS.configuration)),
             ("openblas_core", json(OpenBLAS.coreName)),
+            ("elementwise_isa", json(ElementwiseKernels.instructionSet.description)),
+            ("elementwise_threads", "\(ElementwiseKernels.threadCount)"),
             ("settle_s", "\(policy.settleTime)"),
             ("min_time_s", "\(policy.minimumTime)"),
             ("max_time_s", "\(policy.maximumTime)"),
@@ -72,6 +88,13 @@ struct ConstrainedBench: ParsableCommand {
             + "\"phase\":\(json(w.phase.rawValue)),\"median_s\":\(seconds(t.median)),\"min_s\":\(seconds(t.minimum)),"
             + "\"reps\":\(t.repetitions),\"threads\":\(OpenBLAS.threads),\"impl\":\"constrained\"}"
     }
+}
+
+/// One run of a workload's body, the function whose instructions callgrind counts with
+/// `--toggle-collect='*measuredRun*'`.
+@inline(never)
+func measuredRun(_ body: () throws -> Void) throws {
+    try body()
 }
 
 /// The one-minute load average at the start (other processes competing for the cores make
