@@ -169,7 +169,7 @@ struct DocumentationExamplesTests {
         }
         let m = M()
         #expect(m.$q.original == Tensor<Double>.zeros([3, 3]))
-        #expect(throws: ConstrainedError.noRightInverse("MatrixExp<Double>")) {
+        #expect(throws: ConstrainedError("rightInverse", subject: "MatrixExp<Double>", shape: [3, 3], cause: .noRightInverse)) {
             try m.$q.assign(Tensor<Double>.eye(3))
         }
     }

@@ -55,7 +55,7 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
     /// Stops the program: the wrapper was read before it was given a value.
     @usableFromInline
     static func noValue() -> Never {
-        fatalError("\(ConstrainedError.noValue("a @Buffer of type Tensor<\(Scalar.self)>"))")
+        fatalError("\(ConstrainedError("read", subject: "a @Buffer of type Tensor<\(Scalar.self)>", cause: .noValue))")
     }
 
     /// The wrapper itself (`$u`).
@@ -77,7 +77,7 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
     func modify<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
         try value.withLock { stored in
             guard stored != nil else {
-                fatalError("\(ConstrainedError.noValue("a @Buffer of type Tensor<\(Scalar.self)>"))")
+                fatalError("\(ConstrainedError("read", subject: "a @Buffer of type Tensor<\(Scalar.self)>", cause: .noValue))")
             }
             writes.add(1, ordering: .releasing)
             return try body(&stored!)

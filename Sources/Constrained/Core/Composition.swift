@@ -44,6 +44,13 @@ where First.Scalar == Second.Scalar {
         try first.rightInverse(try second.rightInverse(y))
     }
 
+    /// Registers both parts on `shape`: the parts of a composition map tensors of one shape
+    /// (every map in the catalogue keeps the shape).
+    public mutating func register(shape: [Int]) throws {
+        try first.register(shape: shape)
+        try second.register(shape: shape)
+    }
+
     /// Sets the mode of both parts.
     public mutating func setTraining(_ isTraining: Bool) {
         first.setTraining(isTraining)

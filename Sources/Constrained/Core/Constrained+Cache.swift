@@ -217,7 +217,7 @@ extension Constrained {
         @usableFromInline
         mutating func read(tape: GradientTape?, owner: UInt64) throws -> Tensor<Scalar> {
             guard let original else {
-                throw ConstrainedError.noValue("a @Constrained property of type Tensor<\(Scalar.self)>")
+                throw ConstrainedError("read", subject: "@Constrained property of type Tensor<\(Scalar.self)>", cause: .noValue)
             }
             guard isParametrized else {
                 return tape?.leaf(owner: owner, watching: original) ?? original

@@ -47,19 +47,30 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// `parametrization.rightInverse(wrappedValue)`, or `wrappedValue` itself when it has no
     /// right inverse.
     ///
-    /// - Precondition: the right inverse, if any, succeeds on `wrappedValue`.
+    /// - Precondition: the parametrization accepts the shape (``Parametrization/register(shape:)``)
+    ///   and its right inverse, if any, succeeds on `wrappedValue`.
     public init<P: Parametrization>(wrappedValue: Tensor<Scalar>, _ parametrization: P)
     where P.Scalar == Scalar {
         var p = parametrization
         let original: Tensor<Scalar>
         do {
-            original = try withoutRecording { try p.rightInverse(wrappedValue.detached()) }.detached()
-        } catch ConstrainedError.noRightInverse {
-            original = wrappedValue.detached()
+            try p.register(shape: wrappedValue.shape)
+            original = try Self.initialOriginal(of: wrappedValue, under: &p)
         } catch {
-            fatalError("@Constrained(\(P.self)): the right inverse failed on the initial value of shape \(wrappedValue.shape): \(error)")
+            fatalError("@Constrained(\(P.self)): registration on the initial value of shape \(wrappedValue.shape) failed: \(error)")
         }
         state = Lock(State(original: original, parametrization: p))
+    }
+
+    /// The original for the constrained value `value`: `p.rightInverse(value)`, or `value`
+    /// itself when `p` has no right inverse (as PyTorch's `register_parametrization`).
+    static func initialOriginal<P: Parametrization>(of value: Tensor<Scalar>, under p: inout P) throws -> Tensor<Scalar>
+    where P.Scalar == Scalar {
+        do {
+            return try withoutRecording { try p.rightInverse(value.detached()) }.detached()
+        } catch let error as ConstrainedError where error.cause == .noRightInverse {
+            return value.detached()
+        }
     }
 
     /// A property holding `wrappedValue` with no parametrization yet: a plain trainable tensor
@@ -106,7 +117,8 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// The constrained value; the throwing form of reading the property.
     ///
     /// - Throws: what the parametrization's `forward` throws (then the cache is unchanged), or
-    ///   ``ConstrainedError/noValue(_:)`` when the property has no value yet.
+    ///   ``ConstrainedError`` with cause ``ConstrainedError/Cause/noValue`` when the property
+    ///   has no value yet.
     @inlinable
     public func value() throws -> Tensor<Scalar> {
         let tape = GradientTape.recording
@@ -134,8 +146,8 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// cache are left exactly as they were. On success the next read recomputes. After the
     /// parametrization was removed, sets the tensor directly.
     ///
-    /// - Throws: ``ConstrainedError/noRightInverse(_:)`` when the parametrization has none, or
-    ///   what its right inverse throws.
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/noRightInverse`` when
+    ///   the parametrization has none, or what its right inverse throws.
     public func assign(_ y: Tensor<Scalar>) throws {
         let y = y.detached()
         try state.withLock { s in
@@ -151,6 +163,8 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             var p = s.parametrization
             let snapshot = s.stateSlots.map { $0.slot.boxedValue() }
             do {
+                // The first value of a property declared without one registers the shape.
+                if s.original == nil { try p.register(shape: y.shape) }
                 let x = try withoutRecording { try p.rightInverse(y) }
                 s.parametrization = p
                 s.setOriginal(x.detached())
@@ -174,7 +188,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     public var original: Tensor<Scalar> {
         get {
             guard let x = storedValue else {
-                fatalError("\(ConstrainedError.noValue("the original of a @Constrained property"))")
+                fatalError("\(ConstrainedError("read", subject: "the original of a @Constrained property", cause: .noValue))")
             }
             if let tape = GradientTape.recording { return tape.leaf(owner: slotID, watching: x) }
             return x
@@ -182,6 +196,13 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         set {
             let x = newValue.detached()
             state.withLock { s in
+                if s.original == nil, s.isParametrized {
+                    do {
+                        try s.parametrization.register(shape: x.shape)
+                    } catch {
+                        fatalError("@Constrained: registering the first original failed: \(error)")
+                    }
+                }
                 s.setOriginal(x)
                 s.cache = nil
             }
@@ -229,19 +250,17 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// - Throws: what the right inverse throws; the property is then unchanged.
     public func parametrize<P: Parametrization>(with parametrization: P) throws where P.Scalar == Scalar {
         try state.withLock { s in
-            guard s.original != nil else {
-                throw ConstrainedError.noValue("a @Constrained property being parametrized")
+            guard let current = s.original else {
+                throw ConstrainedError("parametrize", subject: String(describing: P.self), cause: .noValue)
             }
+            // Every map of the catalogue keeps the shape, so the appended part maps values of
+            // the original's shape too.
+            var p = parametrization
+            try p.register(shape: current.shape)
             if s.isParametrized {
-                s.parametrization = Composed(AnyParametrization(s.parametrization), parametrization)
+                s.parametrization = Composed(AnyParametrization(s.parametrization), p)
             } else {
-                var p = parametrization
-                do {
-                    let x = try withoutRecording { try p.rightInverse(s.original!) }
-                    s.setOriginal(x.detached())
-                } catch ConstrainedError.noRightInverse {
-                    // No right inverse: the current value is the original, as at registration.
-                }
+                s.setOriginal(try Self.initialOriginal(of: current, under: &p))
                 s.parametrization = p
                 s.isParametrized = true
             }
@@ -351,7 +370,7 @@ extension Constrained: TypedTensorSlot {
     func modify<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
         try state.withLock { s in
             guard s.original != nil else {
-                fatalError("\(ConstrainedError.noValue("the original of a @Constrained property"))")
+                fatalError("\(ConstrainedError("modify", subject: "the original of a @Constrained property", cause: .noValue))")
             }
             return try s.modifyOriginal(body)
         }

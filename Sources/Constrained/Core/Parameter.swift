@@ -60,7 +60,7 @@ public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked 
     /// Stops the program: the wrapper was read before it was given a value.
     @usableFromInline
     static func noValue() -> Never {
-        fatalError("\(ConstrainedError.noValue("a @Parameter of type Tensor<\(Scalar.self)>"))")
+        fatalError("\(ConstrainedError("read", subject: "a @Parameter of type Tensor<\(Scalar.self)>", cause: .noValue))")
     }
 
     /// The wrapper itself (`$b`).
@@ -82,7 +82,7 @@ public final class Parameter<Scalar: TensorScalar>: TypedTensorSlot, @unchecked 
     func modify<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {
         try value.withLock { stored in
             guard stored != nil else {
-                fatalError("\(ConstrainedError.noValue("a @Parameter of type Tensor<\(Scalar.self)>"))")
+                fatalError("\(ConstrainedError("read", subject: "a @Parameter of type Tensor<\(Scalar.self)>", cause: .noValue))")
             }
             writes.add(1, ordering: .releasing)
             return try body(&stored!)

@@ -19,7 +19,8 @@
 /// **Right inverse.** `rightInverse(_:)` maps a constrained value `y` back to an original
 /// `x` with `forward(x) == y`. It runs at registration (the declaration's initial value is a
 /// constrained value: the original becomes `rightInverse(initial)`) and on assignment
-/// (`w = y`). It is optional: the default throws ``ConstrainedError/noRightInverse(_:)``,
+/// (`w = y`). It is optional: the default throws a ``ConstrainedError`` whose cause is
+/// ``ConstrainedError/Cause/noRightInverse``,
 /// which means *there is none*: registration then keeps the initial value itself as the
 /// original (as PyTorch does), and assignment throws that error.
 ///
@@ -67,9 +68,20 @@ public protocol Parametrization<Scalar> {
     /// `base`); if it throws, the wrapper restores every `@Parameter`/`@Buffer` of the
     /// parametrization, so a failed assignment changes nothing.
     ///
-    /// The default throws ``ConstrainedError/noRightInverse(_:)``: the parametrization has no
+    /// The default throws ``ConstrainedError/Cause/noRightInverse``: the parametrization has no
     /// right inverse.
     mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar>
+
+    /// Called once when the parametrization is registered on a property whose constrained
+    /// value has `shape`, before any `rightInverse` or `forward`.
+    ///
+    /// A parametrization checks here that it can map tensors of that shape (a square matrix, a
+    /// rank that fits) and creates state whose shape depends on it (a low-rank factor), so that
+    /// a mistake is reported at registration rather than at the first read. Default: nothing.
+    ///
+    /// - Throws: ``ConstrainedError`` naming the parametrization and what is wrong with `shape`;
+    ///   the property is then not created (or, for `parametrize(with:)`, left unchanged).
+    mutating func register(shape: [Int]) throws
 
     /// Switches between training (`true`) and evaluation (`false`) behaviour. Default: nothing.
     mutating func setTraining(_ isTraining: Bool)
@@ -80,11 +92,15 @@ public protocol Parametrization<Scalar> {
 }
 
 extension Parametrization {
-    /// Throws ``ConstrainedError/noRightInverse(_:)``: by default a parametrization has no
+    /// Throws ``ConstrainedError/Cause/noRightInverse``: by default a parametrization has no
     /// right inverse.
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        throw ConstrainedError.noRightInverse(String(describing: Self.self))
+        throw ConstrainedError("rightInverse", subject: String(describing: Self.self), shape: y.shape,
+                               cause: .noRightInverse)
     }
+
+    /// Accepts every shape and creates no state.
+    public func register(shape: [Int]) throws {}
 
     /// Does nothing: by default a parametrization behaves the same in training and evaluation.
     public func setTraining(_ isTraining: Bool) {}

@@ -22,24 +22,24 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
 
     /// `(I − X)⁻¹ (I + X)`.
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input; `LinAlgError` when `I − X`
+    /// - Throws: ``ConstrainedError`` for a non-square input; `LinAlgError` when `I − X`
     ///   is singular (never for a skew-symmetric `X`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("CayleyMap", x.shape)
+        try ConstrainedError.requireSquare("CayleyMap", x.shape)
         let identity = Tensor<Scalar>.eye(x.shape[x.rank - 1])
         return try solve(identity - x, identity + x)
     }
 
     /// `(Q + I)⁻¹ (Q − I)`.
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input; `LinAlgError` when `Q` has
+    /// - Throws: ``ConstrainedError`` for a non-square input; `LinAlgError` when `Q` has
     ///   the eigenvalue −1.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("CayleyMap", y.shape)
+        try ConstrainedError.requireSquare("CayleyMap", y.shape, operation: "rightInverse")
         let identity = Tensor<Scalar>.eye(y.shape[y.rank - 1])
         return try solve(y + identity, y - identity)
     }

@@ -63,7 +63,7 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
 
     /// `W / σ(W)` (see the type's documentation).
     ///
-    /// - Throws: ``ParametrizationError`` when `dim` is out of range for `W`'s shape.
+    /// - Throws: ``ConstrainedError`` when `dim` is out of range for `W`'s shape.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ weight: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -117,7 +117,7 @@ public struct SpectralNorm<Scalar: TensorScalar>: Parametrization {
     /// `W` (the value of the assignment is `W / σ(W)`); starts the buffers with the warm-up
     /// iterations on `W` if they are not set yet (registration).
     ///
-    /// - Throws: ``ParametrizationError`` when `dim` is out of range.
+    /// - Throws: ``ConstrainedError`` when `dim` is out of range.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -197,7 +197,7 @@ extension SpectralNorm {
         init(_ shape: [Int], dim: Int) throws {
             let rank = shape.count
             guard dim >= -rank && dim < rank else {
-                throw ParametrizationError("SpectralNorm", "dim \(dim) is out of range for a tensor of shape \(shape) (expected -\(rank)...\(rank - 1))")
+                throw ConstrainedError("forward", subject: "SpectralNorm", shape: shape, cause: .invalidArgument("dim \(dim) is out of range (expected -\(rank)...\(rank - 1))"))
             }
             let d = dim < 0 ? dim + rank : dim
             self.shape = shape

@@ -16,11 +16,11 @@ public struct Symmetric<Scalar: TensorScalar>: Parametrization {
 
     /// `triu(X) + triu(X, 1)ᵀ`.
     ///
-    /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) square matrix.
+    /// - Throws: ``ConstrainedError`` when `x` is not a (batch of) square matrix.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("Symmetric", x.shape)
+        try ConstrainedError.requireSquare("Symmetric", x.shape)
         return x.triu() + x.triu(1).transposed()
     }
 
@@ -28,7 +28,7 @@ public struct Symmetric<Scalar: TensorScalar>: Parametrization {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("Symmetric", y.shape)
+        try ConstrainedError.requireSquare("Symmetric", y.shape, operation: "rightInverse")
         return y.triu()
     }
 }
