@@ -4,7 +4,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev libsleef-dev
 # Tests run in parallel; OpenBLAS's thread pool is process-wide, so keep it to one thread there.
 TEST_ENV := OPENBLAS_NUM_THREADS=1
 
-.PHONY: deps test demo bench bench-peer-setup fixtures docs clean
+.PHONY: deps test demo bench bench-instructions bench-peer-setup fixtures docs clean
 
 # Installs OpenBLAS, LAPACKE and SLEEF (the vectorised elementwise kernels) from apt when
 # their headers are missing.
@@ -55,7 +55,14 @@ bench: deps
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi
+	Scripts/bench/instructions.sh "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_OUT)/instructions.jsonl
 	python3 Scripts/bench/report.py $(BENCH_OUT)/*.jsonl --markdown $(BENCH_DOCS)/Benchmarks.md --svg $(BENCH_DOCS)/benchmarks.svg
+
+# Only the regression guard: callgrind's instruction count of one RNN training step.
+bench-instructions: deps
+	$(SWIFT) build -c release --product constrained-bench
+	@mkdir -p $(BENCH_OUT)
+	Scripts/bench/instructions.sh "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_OUT)/instructions.jsonl
 
 # The PyTorch peer's virtual environment (never a dependency of the package or of CI).
 bench-peer-setup:

@@ -107,6 +107,8 @@ def build_rows(rows, stat):
     peers = [(impl, title) for impl, title in PEERS if impl in rows]
     for key in order(ours):
         suite, workload, dtype, n, phase = key
+        if stat not in ours[key]:
+            continue
         row = {"key": key, "ours": ours[key][stat], "peers": {}}
         for impl, _ in peers:
             peer = rows[impl].get(key)
@@ -145,6 +147,18 @@ def per_op_table(rows, stat, markdown):
         return "\n".join("| " + " | ".join(r) + " |" for r in [header, align] + lines)
     widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + lines)
+
+
+def instructions_section(rows):
+    """The callgrind line of Scripts/bench/instructions.sh, as a sentence."""
+    lines = list(rows.get("callgrind", {}).values())
+    if not lines:
+        return None
+    line = lines[0]
+    key = "/".join(str(line[k]) for k in ("suite", "workload", "dtype", "n", "phase"))
+    return (f"Instruction count of one `{key}` step (callgrind, one thread, AVX2 code paths under "
+            f"{line.get('valgrind', 'valgrind')}): **{line['instructions']:,}**. Unlike the times above it "
+            "does not depend on the load of the machine: a change that raises it made the step slower.")
 
 
 def peers_in(rows, peers):
@@ -376,6 +390,9 @@ def main():
     if per_op:
         print("\n== tape: ns per op (pullback = forward+backward − forward, including the sum)")
         print(per_op)
+    guard = instructions_section(rows)
+    if guard:
+        print("\n== " + guard)
 
     if args.markdown:
         missing = [title for impl, title in PEERS if impl not in rows]
@@ -402,6 +419,9 @@ def main():
                 doc += ["The same in nanoseconds per op. The pullback is estimated as (op, `.sum()`, "
                         "gradient) minus the op alone, so it includes the sum, its pullback and, for us, "
                         "making and consuming a tape.", "", per_op, ""]
+        guard = instructions_section(rows)
+        if guard:
+            doc += ["## Regression guard", "", guard, ""]
         doc.append(REPRODUCE)
         os.makedirs(os.path.dirname(args.markdown) or ".", exist_ok=True)
         with open(args.markdown, "w") as f:
