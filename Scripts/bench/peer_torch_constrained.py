@@ -252,6 +252,29 @@ def main():
         return
     policy = common.QUICK_POLICY if args.quick else common.Policy()
     out = open(args.output, "w") if args.output else None
+    if args.peak_memory:
+        # Measured as constrained-bench --peak-memory does: one run after the preparation,
+        # inside parametrize.cached() (the `torch` workload of the key).
+        selected = [w for w in selected if w.impl == "torch"]
+        if len(selected) != 1:
+            raise SystemExit(f"--peak-memory measures one workload; --filter selected {len(selected)}")
+        w = selected[0]
+        prepared = w.prepare()
+        body, cleanup = prepared if isinstance(prepared, tuple) else (prepared, None)
+        before = common.peak_resident_bytes()
+        try:
+            body()
+        finally:
+            if cleanup:
+                cleanup()
+        line = {"suite": w.suite, "workload": w.name, "dtype": w.dtype, "n": w.n, "phase": w.phase,
+                "peak_rss_delta_bytes": common.peak_resident_bytes() - before,
+                "threads": args.threads, "impl": w.impl}
+        print(json.dumps(line, separators=(",", ":")), flush=True)
+        if out:
+            out.write(json.dumps(line, separators=(",", ":")) + "\n")
+            out.close()
+        return
 
     def emit(obj):
         line = json.dumps(obj, separators=(",", ":"))

@@ -66,7 +66,9 @@ def load(paths):
                     meta[line["meta"]["impl"]] = line["meta"]
                     continue
                 key = (line["suite"], line["workload"], line["dtype"], line["n"], line["phase"])
-                rows[line["impl"]][key] = line
+                # Peak-memory lines share their workload's key: keep them apart from its times.
+                impl = line["impl"] + ("/memory" if "peak_rss_delta_bytes" in line else "")
+                rows[impl][key] = line
     return meta, rows
 
 
@@ -107,8 +109,6 @@ def build_rows(rows, stat):
     peers = [(impl, title) for impl, title in PEERS if impl in rows]
     for key in order(ours):
         suite, workload, dtype, n, phase = key
-        if stat not in ours[key]:
-            continue
         row = {"key": key, "ours": ours[key][stat], "peers": {}}
         for impl, _ in peers:
             peer = rows[impl].get(key)
@@ -144,6 +144,30 @@ def per_op_table(rows, stat, markdown):
         return None
     if markdown:
         align = ["---", "---"] + ["---:"] * 4
+        return "\n".join("| " + " | ".join(r) + " |" for r in [header, align] + lines)
+    widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + lines)
+
+
+def memory_table(rows, markdown):
+    """Peak-memory lines (Scripts/bench/memory.py): how much one step raised ru_maxrss."""
+    ours, torch = rows.get(OURS + "/memory", {}), rows.get("torch/memory", {})
+    if not ours:
+        return None
+    header = ["workload", "dtype", "n", "ours", "PyTorch", "ours/PyTorch", "target"]
+    lines = []
+    for key in order(ours):
+        _, workload, dtype, n, _ = key
+        a = ours[key]["peak_rss_delta_bytes"]
+        b = torch[key]["peak_rss_delta_bytes"] if key in torch else None
+        ratio = a / b if b else None
+        target = ""
+        if ratio is not None and workload.startswith("rnn-"):
+            target = "≤ 1.00 vs PyTorch " + ("✓" if ratio <= 1 else "✗")
+        lines.append([workload, dtype, str(n), f"{a / 2**20:,.0f} MiB",
+                      f"{b / 2**20:,.0f} MiB" if b is not None else "—", fmt_ratio(ratio), target])
+    if markdown:
+        align = ["---", "---", "---:", "---:", "---:", "---:", "---"]
         return "\n".join("| " + " | ".join(r) + " |" for r in [header, align] + lines)
     widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + lines)
@@ -390,6 +414,10 @@ def main():
     if per_op:
         print("\n== tape: ns per op (pullback = forward+backward − forward, including the sum)")
         print(per_op)
+    memory = memory_table(rows, markdown=False)
+    if memory:
+        print("\n== peak memory: how much one training step raised ru_maxrss (fresh process each)")
+        print(memory)
     guard = instructions_section(rows)
     if guard:
         print("\n== " + guard)
@@ -419,6 +447,13 @@ def main():
                 doc += ["The same in nanoseconds per op. The pullback is estimated as (op, `.sum()`, "
                         "gradient) minus the op alone, so it includes the sum, its pullback and, for us, "
                         "making and consuming a tape.", "", per_op, ""]
+        memory = memory_table(rows, markdown=True)
+        if memory:
+            doc += ["## Peak memory of one training step", "",
+                    "How much one step raised the process's peak resident memory (`ru_maxrss`) over "
+                    "what preparing the model and data left, each measured in a fresh process "
+                    "(`Scripts/bench/memory.py`), ours and PyTorch's (inside `parametrize.cached()`) "
+                    "the same way.", "", memory, ""]
         guard = instructions_section(rows)
         if guard:
             doc += ["## Regression guard", "", guard, ""]

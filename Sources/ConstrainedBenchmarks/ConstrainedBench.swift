@@ -38,6 +38,13 @@ struct ConstrainedBench: ParsableCommand {
         """)
     var once = false
 
+    @Flag(help: """
+        Run the one selected workload once and print how much it raised the process's peak \
+        resident memory (ru_maxrss) over what its preparation left: run it in a fresh process \
+        (Scripts/bench/memory.py does, for ours and the PyTorch peer alike).
+        """)
+    var peakMemory = false
+
     mutating func run() throws {
         let pattern = try filter.map { try Regex($0) }
         let workloads = allWorkloads(quick: quick).filter { w in pattern.map { w.key.contains($0) } ?? true }
@@ -46,6 +53,20 @@ struct ConstrainedBench: ParsableCommand {
             return
         }
         if let threads { OpenBLAS.setThreads(threads) }
+        if peakMemory {
+            guard workloads.count == 1, let workload = workloads.first else {
+                throw ValidationError("--peak-memory measures one workload; --filter selected \(workloads.count)")
+            }
+            let body = try workload.prepare()
+            let before = peakResidentBytes()
+            try measuredRun(body)
+            let raised = peakResidentBytes() - before
+            var sink = try LineSink(path: output)
+            sink.write("{\"suite\":\(json(workload.suite)),\"workload\":\(json(workload.name)),"
+                       + "\"dtype\":\(json(workload.dtype)),\"n\":\(workload.n),\"phase\":\(json(workload.phase.rawValue)),"
+                       + "\"peak_rss_delta_bytes\":\(raised),\"threads\":\(OpenBLAS.threads),\"impl\":\"constrained\"}")
+            return
+        }
         if once {
             for workload in workloads {
                 let body = try workload.prepare()
@@ -95,6 +116,13 @@ struct ConstrainedBench: ParsableCommand {
 @inline(never)
 func measuredRun(_ body: () throws -> Void) throws {
     try body()
+}
+
+/// The peak resident set size of this process so far (`getrusage`'s ru_maxrss, in bytes).
+private func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return usage.ru_maxrss * 1024
 }
 
 /// The one-minute load average at the start (other processes competing for the cores make
