@@ -41,6 +41,11 @@ TARGETS = [
     ("torch", "autodiff", {"matrix_exp"}, "forward+backward", 0, 0.35, "issue 3"),
     ("torch", "autodiff", {"householder_product", "householder_product_tall"}, "forward+backward", 0, 0.25, "issue 3"),
     ("torch", "autodiff", {"cayley", "qr", "eigh", "svd"}, "forward+backward", 0, 1.0, "issue 3"),
+    ("torch", "constrained", {"rnn-orthogonal-h190"}, "train-step", 0, 0.7, "issue 10"),
+    ("torch", "constrained", {"copy-task-h190"}, "train-step", 0, 0.6, "issue 10"),
+    ("torch", "constrained", {"linear-orthogonal-matrix_exp", "linear-orthogonal-cayley",
+                              "linear-orthogonal-householder"}, "train-step", 0, 0.5, "issue 10"),
+    ("torch", "constrained", {"linear-spectral_norm", "linear-weight_norm"}, "train-step", 0, 1.0, "issue 10"),
 ]
 
 
