@@ -30,6 +30,14 @@ enum {
     CVM_TIMES_SIGMOID_OF_NEGATION = 1,
 };
 
+/// Arithmetic operation codes for `cvm_arith_*`: y = a ∘ b, correctly rounded (no contraction).
+enum {
+    CVM_ADD = 0,
+    CVM_SUB = 1,
+    CVM_MUL = 2,
+    CVM_DIV = 3,
+};
+
 /// Instruction-set levels: 0 portable (not handled here), 1 AVX2 + FMA, 2 AVX-512F.
 enum {
     CVM_ISA_NONE = 0,
@@ -41,6 +49,14 @@ int cvm_unary_f64(int op, const double *x, double *y, long n);
 int cvm_unary_f32(int op, const float *x, float *y, long n);
 int cvm_binary_f64(int op, const double *a, const double *b, double *y, long n);
 int cvm_binary_f32(int op, const float *a, const float *b, float *y, long n);
+
+int cvm_arith_f64(int op, const double *a, const double *b, double *y, long n);
+int cvm_arith_f32(int op, const float *a, const float *b, float *y, long n);
+
+/// Σ p[i], pairwise over blocks of 128 summed in vector lanes; returns 0 in *handled when
+/// no vector kernel applies (the caller sums itself).
+double cvm_sum_f64(const double *p, long n, int *handled);
+float cvm_sum_f32(const float *p, long n, int *handled);
 
 /// The level the kernels run at now: the CPU's best, lowered by `cvm_set_isa_limit`.
 int cvm_isa(void);

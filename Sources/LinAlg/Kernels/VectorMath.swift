@@ -242,7 +242,86 @@ extension VectorMath {
     }
 }
 
+extension VectorMath {
+    /// Elementwise arithmetic of two operands of the same shape.
+    @usableFromInline
+    enum Arithmetic: Int32, Sendable {
+        case add = 0, subtract = 1, multiply = 2, divide = 3
+    }
+
+    /// `y = a ∘ b` on the vector kernel for this CPU, split across threads for large
+    /// counts; false (nothing written) when there is no vector kernel.
+    @usableFromInline
+    static func arithmetic(_ op: Arithmetic, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                           _ y: UnsafeMutablePointer<Double>, count n: Int) -> Bool {
+        guard ElementwiseKernels.instructionSet > .portable else { return false }
+        ElementwiseKernels.split(n, grain: ElementwiseKernels.arithmeticGrain) { r in
+            let o = r.lowerBound
+            _ = cvm_arith_f64(op.rawValue, a + o, b + o, y + o, r.count)
+        }
+        return true
+    }
+
+    /// Float form of the arithmetic kernel.
+    @usableFromInline
+    static func arithmetic(_ op: Arithmetic, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                           _ y: UnsafeMutablePointer<Float>, count n: Int) -> Bool {
+        guard ElementwiseKernels.instructionSet > .portable else { return false }
+        ElementwiseKernels.split(n, grain: ElementwiseKernels.arithmeticGrain) { r in
+            let o = r.lowerBound
+            _ = cvm_arith_f32(op.rawValue, a + o, b + o, y + o, r.count)
+        }
+        return true
+    }
+
+    /// Σ p[i] on the vector kernel, or nil when there is none.
+    @usableFromInline
+    static func sum(_ p: UnsafePointer<Double>, count n: Int) -> Double? {
+        var handled: Int32 = 0
+        let s = cvm_sum_f64(p, n, &handled)
+        return handled != 0 ? s : nil
+    }
+
+    /// Float form of ``sum(_:count:)-(UnsafePointer<Double>,_)``.
+    @usableFromInline
+    static func sum(_ p: UnsafePointer<Float>, count n: Int) -> Float? {
+        var handled: Int32 = 0
+        let s = cvm_sum_f32(p, n, &handled)
+        return handled != 0 ? s : nil
+    }
+}
+
 extension Tensor {
+    /// `a ∘ b` elementwise with broadcasting: the vector kernel of ``VectorMath`` when the
+    /// shapes are equal and the scalars are Float or Double, else `broadcastingMap` with `f`
+    /// (which must compute the same operation).
+    @inlinable
+    static func arithmetic(_ op: VectorMath.Arithmetic, _ a: Tensor, _ b: Tensor, operation: String,
+                           _ f: (Scalar, Scalar) -> Scalar) -> Tensor {
+        if a.shape == b.shape && (Scalar.self == Double.self || Scalar.self == Float.self) {
+            var done = false
+            let out = Tensor(shape: a.shape) { out in
+                let n = out.count
+                let pa = UnsafeRawPointer(a.storage.base), pb = UnsafeRawPointer(b.storage.base)
+                let po = UnsafeMutableRawPointer(out.baseAddress!)
+                if n == 0 { done = true; return }
+                if Scalar.self == Double.self {
+                    done = VectorMath.arithmetic(op, pa.assumingMemoryBound(to: Double.self), pb.assumingMemoryBound(to: Double.self),
+                                                 po.assumingMemoryBound(to: Double.self), count: n)
+                } else {
+                    done = VectorMath.arithmetic(op, pa.assumingMemoryBound(to: Float.self), pb.assumingMemoryBound(to: Float.self),
+                                                 po.assumingMemoryBound(to: Float.self), count: n)
+                }
+                if !done {
+                    let xa = a.storage.base, xb = b.storage.base
+                    for i in 0..<n { out[i] = f(xa[i], xb[i]) }
+                }
+            }
+            return out
+        }
+        return broadcastingMap(a, b, operation: operation, f)
+    }
+
     /// A new tensor of this shape holding `f` of every element, through the buffer kernels of
     /// ``VectorMath`` for Float and Double; `generic` serves any other conforming type.
     @inlinable
