@@ -3,7 +3,7 @@
 // Each entry point computes y[i] = f(x[i]) (or f(a[i], b[i])) for i < n and returns 1, or
 // returns 0 without touching y when this CPU has neither AVX-512F nor AVX2 + FMA (or the ISA
 // limit forbids both), so that the caller runs its own portable loop. x and y may be the
-// same buffer. Accuracy: SLEEF's u10 functions (≤ 1.0 ulp); the composites (sigmoid,
+// same buffer. Accuracy: SLEEF's u10 functions (≤ 1.0 ulp); the composites (tanh, sigmoid,
 // softplus, log-sigmoid) stay within 2 ulp (see VectorMath.c).
 #ifndef CVECTORMATH_H
 #define CVECTORMATH_H
