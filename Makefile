@@ -55,9 +55,10 @@ bench: deps
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi
-	$(BENCH_ENV) python3 Scripts/bench/memory.py "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" \
-		--peer-python "$(PEER_PYTHON)" --threads $(BENCH_THREADS) $(if $(QUICK),--quick) --output $(BENCH_OUT)/memory.jsonl
-	Scripts/bench/instructions.sh "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_OUT)/instructions.jsonl
+	@# Peak memory and the instruction count (a minute under valgrind) are skipped with FILTER.
+	$(if $(FILTER),@true,$(BENCH_ENV) python3 Scripts/bench/memory.py "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" \
+		--peer-python "$(PEER_PYTHON)" --threads $(BENCH_THREADS) $(if $(QUICK),--quick) --output $(BENCH_OUT)/memory.jsonl)
+	$(if $(FILTER),@true,Scripts/bench/instructions.sh "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_OUT)/instructions.jsonl)
 	python3 Scripts/bench/report.py $(BENCH_OUT)/*.jsonl --markdown $(BENCH_DOCS)/Benchmarks.md --svg $(BENCH_DOCS)/benchmarks.svg
 
 # Only the regression guard: callgrind's instruction count of one RNN training step.

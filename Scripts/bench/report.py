@@ -142,7 +142,8 @@ def per_op_table(rows, stat, markdown):
         def cells(impl_rows):
             f, fb = ns(impl_rows, key), ns(impl_rows, back)
             return [f"{f:,.0f} ns" if f is not None else "—",
-                    f"{fb - f:,.0f} ns" if f is not None and fb is not None else "—"]
+                    # A negative difference is noise (a quick run's single repetitions).
+                    f"{fb - f:,.0f} ns" if f is not None and fb is not None and fb >= f else "—"]
         o, t = cells(ours), cells(torch)
         lines.append([workload, dtype, o[0], t[0], o[1], t[1]])
     if not lines:
