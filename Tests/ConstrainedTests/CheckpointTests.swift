@@ -22,7 +22,7 @@ struct CheckpointTests {
 
     /// Every tensor's exact content key, to prove a model untouched.
     func contentKeys(_ model: some Layer) -> [String: ContentKey] {
-        Dictionary(uniqueKeysWithValues: LayerTraversal(model).slots.map { ($0.name, $0.slot.contentKey) })
+        Dictionary(uniqueKeysWithValues: try! LayerTraversal(model).slots.map { ($0.name, $0.slot.contentKey) })
     }
 
     func roundTrip<S: TensorScalar>(_: S.Type) throws {

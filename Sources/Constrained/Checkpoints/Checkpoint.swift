@@ -59,7 +59,7 @@ public enum CheckpointLayout: Sendable {
 extension Layer {
     /// Every trainable tensor and state buffer, by name in `layout`.
     public func checkpoint(layout: CheckpointLayout = .native) -> Checkpoint {
-        let traversal = LayerTraversal(self)
+        let traversal = traversalOrTrap()
         let rename = CheckpointNames(traversal, layout: layout)
         var result = Checkpoint()
         for named in traversal.slots {
@@ -85,7 +85,7 @@ extension Layer {
     ///   ``ConstrainedError/scalarTypeMismatch(name:expected:found:)``,
     ///   ``ConstrainedError/unexpectedTensor(name:)``; the model is then unchanged.
     public func load(_ checkpoint: Checkpoint, layout: CheckpointLayout = .native, strict: Bool = true) throws {
-        let traversal = LayerTraversal(self)
+        let traversal = try self.traversal()
         let rename = CheckpointNames(traversal, layout: layout)
         var plan: [(slot: any TensorSlot, value: Any)] = []
         var used: Set<String> = []
@@ -113,6 +113,7 @@ extension Layer {
 
     /// Writes ``checkpoint(layout:)`` to `url` in the safetensors format.
     public func save(to url: URL, layout: CheckpointLayout = .native) throws {
+        _ = try traversal()
         try checkpoint(layout: layout).write(to: url)
     }
 

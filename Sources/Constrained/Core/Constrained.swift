@@ -212,6 +212,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             defer {
                 s.setStateSlots(s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : [])
                 s.cache = nil
+                LayerStructureGeneration.bump()
             }
             return try body(&s.parametrization)
         }
@@ -248,6 +249,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             s.parametrization.setTraining(s.isTraining)
             s.setStateSlots(ParametrizationReflection.slots(of: s.parametrization))
             s.cache = nil
+            LayerStructureGeneration.bump()
         }
     }
 
@@ -317,6 +319,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             s.parametrization = Identity<Scalar>()
             s.setStateSlots([])
             s.cache = nil
+            LayerStructureGeneration.bump()
         }
     }
 
