@@ -57,7 +57,7 @@ struct CheckpointTests {
         var checkpoint = Stateful<Double>().checkpoint()
         checkpoint["w.1.shift"] = nil
         let before = contentKeys(model)
-        #expect(throws: ConstrainedError.missingTensor(name: "w.1.shift")) { try model.load(checkpoint) }
+        #expect(throws: ConstrainedError("load", key: "w.1.shift", cause: .missingTensor)) { try model.load(checkpoint) }
         #expect(contentKeys(model) == before)
     }
 
@@ -66,7 +66,7 @@ struct CheckpointTests {
         var checkpoint = Stateful<Double>().checkpoint()
         checkpoint["inner.v.original"] = .double(Tensor.zeros([2]))   // the last tensor checked
         let before = contentKeys(model)
-        #expect(throws: ConstrainedError.shapeMismatch(name: "inner.v.original", expected: [3], found: [2])) {
+        #expect(throws: ConstrainedError("load", key: "inner.v.original", shape: [2], cause: .shapeMismatch(expected: [3], found: [2]))) {
             try model.load(checkpoint)
         }
         #expect(contentKeys(model) == before)
@@ -77,12 +77,12 @@ struct CheckpointTests {
         let before = contentKeys(model)
         var wrongType = Stateful<Double>().checkpoint()
         wrongType["b"] = .float(Tensor([1, 2]))
-        #expect(throws: ConstrainedError.scalarTypeMismatch(name: "b", expected: "Double", found: "Float")) {
+        #expect(throws: ConstrainedError("load", key: "b", shape: [2], cause: .scalarTypeMismatch(expected: "Double", found: "Float"))) {
             try model.load(wrongType)
         }
         var extra = Stateful<Double>().checkpoint()
         extra["stray"] = .double(Tensor([1]))
-        #expect(throws: ConstrainedError.unexpectedTensor(name: "stray")) { try model.load(extra) }
+        #expect(throws: ConstrainedError("load", key: "stray", cause: .unexpectedTensor)) { try model.load(extra) }
         #expect(contentKeys(model) == before)
         try model.load(extra, strict: false)
     }

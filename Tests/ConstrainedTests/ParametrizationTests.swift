@@ -19,7 +19,7 @@ struct ParametrizationTests {
             return try p.rightInverse(y)
         }
         #expect(try forward(SquareD(), Tensor([3])).scalars == [9])
-        #expect(throws: ConstrainedError.noRightInverse("SquareD")) { try rightInverse(SquareD(), Tensor([9])) }
+        #expect(throws: ConstrainedError("rightInverse", subject: "SquareD", shape: [1], cause: .noRightInverse)) { try rightInverse(SquareD(), Tensor([9])) }
     }
 
     func initialValueIsConstrained<S: TensorScalar>(_: S.Type) {
@@ -62,7 +62,7 @@ struct ParametrizationTests {
         let m = NoInverseModel<S>()
         #expect(m.$w.original.scalars == [2, 3], "without a right inverse the initial value is the original")
         #expect(m.w.scalars == [4, 9])
-        #expect(throws: ConstrainedError.noRightInverse("SquareWithoutInverse<\(S.self)>")) {
+        #expect(throws: ConstrainedError("rightInverse", subject: "SquareWithoutInverse<\(S.self)>", shape: [2], cause: .noRightInverse)) {
             try m.$w.assign(Tensor<S>([1, 1]))
         }
         #expect(m.$w.original.scalars == [2, 3])

@@ -80,10 +80,10 @@ extension Layer {
     /// no tensor the model lacks); only if all pass are they stored. Loaded tensors are new
     /// storages, so every constrained cache recomputes on its next read.
     ///
-    /// - Throws: ``ConstrainedError/missingTensor(name:)``,
-    ///   ``ConstrainedError/shapeMismatch(name:expected:found:)``,
-    ///   ``ConstrainedError/scalarTypeMismatch(name:expected:found:)``,
-    ///   ``ConstrainedError/unexpectedTensor(name:)``; the model is then unchanged.
+    /// - Throws: ``ConstrainedError`` of operation `load` naming the tensor's key, with cause
+    ///   ``ConstrainedError/Cause/missingTensor``, ``ConstrainedError/Cause/shapeMismatch(expected:found:)``,
+    ///   ``ConstrainedError/Cause/scalarTypeMismatch(expected:found:)`` or
+    ///   ``ConstrainedError/Cause/unexpectedTensor``; the model is then unchanged.
     public func load(_ checkpoint: Checkpoint, layout: CheckpointLayout = .native, strict: Bool = true) throws {
         let traversal = try self.traversal()
         let rename = CheckpointNames(traversal, layout: layout)
@@ -91,22 +91,22 @@ extension Layer {
         var used: Set<String> = []
         for named in traversal.slots {
             let name = rename(named.name)
-            guard let stored = checkpoint[name] else { throw ConstrainedError.missingTensor(name: name) }
+            guard let stored = checkpoint[name] else { throw ConstrainedError("load", key: name, cause: .missingTensor) }
             used.insert(name)
             let expectedType = named.slot.scalarType == Float.self ? "Float" : "Double"
             guard stored.scalarTypeName == expectedType else {
-                throw ConstrainedError.scalarTypeMismatch(name: name, expected: expectedType, found: stored.scalarTypeName)
+                throw ConstrainedError("load", key: name, shape: stored.shape, cause: .scalarTypeMismatch(expected: expectedType, found: stored.scalarTypeName))
             }
             if let current = named.slot.boxedValue() {
                 let shape = AnyTensor.shapeOf(current)
                 guard shape == stored.shape else {
-                    throw ConstrainedError.shapeMismatch(name: name, expected: shape, found: stored.shape)
+                    throw ConstrainedError("load", key: name, shape: stored.shape, cause: .shapeMismatch(expected: shape, found: stored.shape))
                 }
             }
             plan.append((named.slot, stored.boxed))
         }
         if strict, let extra = checkpoint.names.first(where: { !used.contains($0) }) {
-            throw ConstrainedError.unexpectedTensor(name: extra)
+            throw ConstrainedError("load", key: extra, cause: .unexpectedTensor)
         }
         for (slot, value) in plan { slot.setBoxedValue(value) }
     }

@@ -54,9 +54,9 @@ extension Checkpoint {
 
     /// Decodes a safetensors encoding (F32 and F64 tensors).
     ///
-    /// - Throws: ``ConstrainedError/invalidCheckpoint(_:)`` naming what is wrong.
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidCheckpoint(_:)`` naming what is wrong.
     public init(safetensorsBytes bytes: [UInt8]) throws {
-        func fail(_ reason: String) -> ConstrainedError { .invalidCheckpoint(reason) }
+        func fail(_ reason: String) -> ConstrainedError { ConstrainedError("load", cause: .invalidCheckpoint(reason)) }
         guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes, shorter than the 8-byte header length") }
         var headerLength: UInt64 = 0
         for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
@@ -114,7 +114,8 @@ extension Checkpoint {
 
     /// Reads a safetensors file.
     ///
-    /// - Throws: the file system's error, or ``ConstrainedError/invalidCheckpoint(_:)``.
+    /// - Throws: the file system's error, or ``ConstrainedError`` with cause
+    ///   ``ConstrainedError/Cause/invalidCheckpoint(_:)``.
     public init(contentsOf url: URL) throws {
         try self.init(safetensorsBytes: Array(try Data(contentsOf: url)))
     }

@@ -23,6 +23,9 @@ public struct AnyParametrization<Scalar: TensorScalar>: Parametrization {
     /// `base.rightInverse(y)`.
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> { try base.rightInverse(y) }
 
+    /// `base.register(shape:)`.
+    public mutating func register(shape: [Int]) throws { try base.register(shape: shape) }
+
     /// Sets `base`'s mode.
     public mutating func setTraining(_ isTraining: Bool) { base.setTraining(isTraining) }
 

@@ -63,7 +63,7 @@ extension Constrained {
     @discardableResult
     public func modifyParts<P: Parametrization>(ofType type: P.Type, _ body: (inout P) throws -> Void) throws -> Int {
         guard !parts(ofType: type).isEmpty else {
-            throw noPart(ofType: "\(P.self)", operation: "modifyParts")
+            throw state.withLock { Self.noPart("\(P.self)", operation: "modifyParts", in: $0) }
         }
         return try modifyParametrization { parametrization in
             var count = 0
@@ -94,10 +94,10 @@ extension Constrained {
         try state.withLock { s in
             guard s.isParametrized,
                   ParametrizationReflection.parts(of: s.parametrization).contains(where: Self.isBaseUpdating) else {
-                throw missingPart(operation: "updateBase", type: "BaseUpdating", parametrization: "\(s.parametrization)")
+                throw Self.noPart("BaseUpdating", operation: "updateBase", in: s)
             }
             guard var x = s.original?.detached() else {
-                throw ConstrainedError.noValue("the original of a @Constrained property whose base is updated")
+                throw ConstrainedError("updateBase", subject: "\(s.parametrization)", key: s.key, cause: .noValue)
             }
             let snapshot = s.stateSlots.map { $0.slot.boxedValue() }
             var erased: any Parametrization = s.parametrization
@@ -160,7 +160,10 @@ extension Constrained {
         return inverse ? try typed.rightInverse(x) : try typed.forward(x)
     }
 
-    private func noPart(ofType name: String, operation: String) -> any Error {
-        missingPart(operation: operation, type: name, parametrization: "\(parametrization)")
+    /// The error of an operation that needs a part of a type the parametrization lacks.
+    private static func noPart(_ type: String, operation: String, in s: State) -> ConstrainedError {
+        let what = s.isParametrized ? "\(s.parametrization)" : "an unparametrized property"
+        return ConstrainedError(operation, subject: what, key: s.key, shape: s.original?.shape,
+                                cause: .invalidArgument("no part of the parametrization is a \(type)"))
     }
 }

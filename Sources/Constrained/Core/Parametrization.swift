@@ -19,7 +19,8 @@
 /// **Right inverse.** `rightInverse(_:)` maps a constrained value `y` back to an original
 /// `x` with `forward(x) == y`. It runs at registration (the declaration's initial value is a
 /// constrained value: the original becomes `rightInverse(initial)`) and on assignment
-/// (`w = y`). It is optional: the default throws ``ConstrainedError/noRightInverse(_:)``,
+/// (`w = y`). It is optional: the default throws a ``ConstrainedError`` whose cause is
+/// ``ConstrainedError/Cause/noRightInverse``,
 /// which means *there is none*: registration then keeps the initial value itself as the
 /// original (as PyTorch does), and assignment throws that error.
 ///
@@ -46,7 +47,11 @@
 /// parametrization: `forward`, `rightInverse` and ``setTraining(_:)`` are `mutating` so a
 /// struct can update its plain stored properties; a non-mutating implementation satisfies
 /// them too. `@Parameter`/`@Buffer` hold their tensor by reference: copies of a
-/// parametrization share those tensors, so register a fresh instance per property.
+/// parametrization share those tensors, so register a fresh instance per property: a
+/// registration whose instance's tensors another live property already holds throws a
+/// ``ConstrainedError`` (cause ``ConstrainedError/Cause/invalidArgument(_:)``) before it runs
+/// anything, rather than letting two layers share spectral norm's `u`, `v` silently (a layer
+/// initialiser stops with that message). An instance without such tensors may be shared.
 ///
 /// **Mode.** ``setTraining(_:)`` is called when the enclosing layer switches between training
 /// and evaluation (`model.isTraining = false`); spectral norm stops its power iteration in
@@ -67,9 +72,20 @@ public protocol Parametrization<Scalar>: Traversable, CustomStringConvertible {
     /// `base`); if it throws, the wrapper restores every `@Parameter`/`@Buffer` of the
     /// parametrization, so a failed assignment changes nothing.
     ///
-    /// The default throws ``ConstrainedError/noRightInverse(_:)``: the parametrization has no
+    /// The default throws ``ConstrainedError/Cause/noRightInverse``: the parametrization has no
     /// right inverse.
     mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar>
+
+    /// Called once when the parametrization is registered on a property whose constrained
+    /// value has `shape`, before any `rightInverse` or `forward`.
+    ///
+    /// A parametrization checks here that it can map tensors of that shape (a square matrix, a
+    /// rank that fits) and creates state whose shape depends on it (a low-rank factor), so that
+    /// a mistake is reported at registration rather than at the first read. Default: nothing.
+    ///
+    /// - Throws: ``ConstrainedError`` naming the parametrization and what is wrong with `shape`;
+    ///   the property is then not created (or, for `parametrize(with:)`, left unchanged).
+    mutating func register(shape: [Int]) throws
 
     /// Switches between training (`true`) and evaluation (`false`) behaviour. Default: nothing.
     mutating func setTraining(_ isTraining: Bool)
@@ -80,11 +96,15 @@ public protocol Parametrization<Scalar>: Traversable, CustomStringConvertible {
 }
 
 extension Parametrization {
-    /// Throws ``ConstrainedError/noRightInverse(_:)``: by default a parametrization has no
+    /// Throws ``ConstrainedError/Cause/noRightInverse``: by default a parametrization has no
     /// right inverse.
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        throw ConstrainedError.noRightInverse(String(describing: Self.self))
+        throw ConstrainedError("rightInverse", subject: String(describing: Self.self), shape: y.shape,
+                               cause: .noRightInverse)
     }
+
+    /// Accepts every shape and creates no state.
+    public func register(shape: [Int]) throws {}
 
     /// Does nothing: by default a parametrization behaves the same in training and evaluation.
     public func setTraining(_ isTraining: Bool) {}

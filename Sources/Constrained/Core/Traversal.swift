@@ -39,6 +39,8 @@ public final class TraversalVisitor {
     var result = LayerTraversal()
     private var prefix = ""
     private var depth = 0
+    /// The type of the layer being walked, for errors.
+    private var layerType: String?
     private var seenLayers: Set<ObjectIdentifier> = []
     private var seenSlots: Set<ObjectIdentifier> = []
 
@@ -88,6 +90,7 @@ public final class TraversalVisitor {
         guard seenSlots.insert(ObjectIdentifier(property)).inserted else { return }
         let full = join(name)
         result.constrained.append((full, property))
+        property.name(full)
         result.outline.append(TraversalEntry(depth: depth, name: name, kind: .constrained(property)))
         for named in property.namedSlots {
             if named.slot !== property {
@@ -136,6 +139,9 @@ public final class TraversalVisitor {
         let full = isRoot ? "" : join(name)
         result.layers.append((full, layer))
         if !isRoot { result.outline.append(TraversalEntry(depth: depth, name: name, kind: .layer(layer))) }
+        let outer = layerType
+        layerType = "\(type(of: layer))"
+        defer { layerType = outer }
         if isRoot {
             try layer.traverse(with: self)
         } else {
@@ -183,7 +189,8 @@ public final class TraversalVisitor {
         } else if let unwrapped = Reflection.unwrapOptional(value) {
             try visit(unwrapped, named: name)
         } else if Reflection.holdsTraversable(value) {
-            throw untraversable(key: join(name), type: "\(type(of: value))")
+            throw ConstrainedError("traverse", subject: layerType, key: join(name),
+                                   cause: .untraversable(type: "\(type(of: value))"))
         }
     }
 }
@@ -229,6 +236,8 @@ struct TraversalEntry {
 protocol ConstrainedProperty: AnyObject, CustomStringConvertible {
     var namedSlots: [NamedSlot] { get }
     var isTraining: Bool { get set }
+    /// Records the property's dotted name, which its errors then carry.
+    func name(_ key: String)
     func accept(_ visitor: TraversalVisitor, named name: String) throws
 }
 

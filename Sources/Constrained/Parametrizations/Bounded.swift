@@ -47,12 +47,12 @@ public struct Bounded<Scalar: TensorScalar>: Parametrization {
 
     /// The logit of `(y − low)/(high − low)` (halved for tanh).
     ///
-    /// - Throws: ``ParametrizationError`` when an entry is not strictly inside `(low, high)`.
+    /// - Throws: ``ConstrainedError`` when an entry is not strictly inside `(low, high)`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if let bad = y.scalars.firstIndex(where: { !($0 > low && $0 < high) }) {
-            throw ParametrizationError("Bounded", "cannot assign \(y.scalars[bad]) at flat index \(bad) of a tensor of shape \(y.shape): values must lie strictly between \(low) and \(high)")
+            throw ConstrainedError("rightInverse", subject: "Bounded", shape: y.shape, cause: .notInImage("the entry \(y.scalars[bad]) at flat index \(bad) is outside the set: values must lie strictly between \(low) and \(high)"))
         }
         let width = high - low, lowerBound = low, halve = function == .tanh
         return y.map { value in

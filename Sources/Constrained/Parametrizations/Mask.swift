@@ -21,9 +21,17 @@ public struct Mask<Scalar: TensorScalar>: Parametrization {
         _mask = Buffer(wrappedValue: mask)
     }
 
+    /// Accepts a shape the mask broadcasts to without changing it.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   otherwise.
+    public func register(shape: [Int]) throws {
+        try Self.requireFits(mask.shape, shape)
+    }
+
     /// `X ⊙ mask`.
     ///
-    /// - Throws: ``ParametrizationError`` when the mask does not broadcast to `x`'s shape.
+    /// - Throws: ``ConstrainedError`` when the mask does not broadcast to `x`'s shape.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
@@ -47,7 +55,7 @@ public struct Mask<Scalar: TensorScalar>: Parametrization {
             for (m, s) in zip(mask.reversed(), shape.reversed()) where m != s && m != 1 { fits = false }
         }
         guard fits else {
-            throw ParametrizationError("Mask", "a mask of shape \(mask) does not broadcast to the original's shape \(shape)")
+            throw ConstrainedError("register", subject: "Mask", shape: shape, cause: .invalidShape("a mask of shape \(mask) does not broadcast to the original\'s shape"))
         }
     }
 }

@@ -6,7 +6,7 @@
 /// exponential's Fréchet derivative.
 ///
 /// **No right inverse** (it would be a matrix logarithm): registration keeps the initial value
-/// as the original, and assignment throws ``ConstrainedError/noRightInverse(_:)``. For
+/// as the original, and assignment throws ``ConstrainedError/Cause/noRightInverse``. For
 /// orthogonal matrices with assignment, use ``Orthogonal`` (dynamic trivialisation).
 ///
 /// ```swift
@@ -16,14 +16,22 @@ public struct MatrixExp<Scalar: TensorScalar>: Parametrization {
     /// The matrix exponential.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("MatrixExp", shape, operation: "register")
+    }
+
     /// `e^X`.
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input; `LinAlgError` when `X`
+    /// - Throws: ``ConstrainedError`` for a non-square input; `LinAlgError` when `X`
     ///   holds NaN or infinity.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("MatrixExp", x.shape)
+        try ConstrainedError.requireSquare("MatrixExp", x.shape)
         return try matrixExp(x)
     }
 }

@@ -20,12 +20,12 @@ public struct NonNegative<Scalar: TensorScalar>: Parametrization {
 
     /// `√y`.
     ///
-    /// - Throws: ``ParametrizationError`` when an entry of `y` is negative (or NaN).
+    /// - Throws: ``ConstrainedError`` when an entry of `y` is negative (or NaN).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if let bad = y.scalars.firstIndex(where: { !($0 >= 0) }) {
-            throw ParametrizationError("NonNegative", "cannot assign \(y.scalars[bad]) at flat index \(bad) of a tensor of shape \(y.shape): values must be non-negative")
+            throw ConstrainedError("rightInverse", subject: "NonNegative", shape: y.shape, cause: .notInImage("the entry \(y.scalars[bad]) at flat index \(bad) is outside the set: values must be non-negative"))
         }
         return y.map { $0.squareRoot() }
     }

@@ -36,7 +36,7 @@
 /// tall `Q` is completed to an `n × n` orthogonal base with random columns (then QR).
 /// Without trivialisation only `.householder` has one: the reflectors of `Q`'s QR
 /// factorisation with the diagonal set to the signs that reproduce `Q`; for `.matrixExp` and
-/// `.cayley` there is none (``ConstrainedError/noRightInverse(_:)``), as in PyTorch.
+/// `.cayley` there is none (``ConstrainedError/Cause/noRightInverse``), as in PyTorch.
 ///
 /// ```swift
 /// final class Model: Layer {
@@ -61,14 +61,14 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
         /// The map PyTorch calls `name` (`"matrix_exp"`, `"cayley"`, `"householder"`; the Swift
         /// spellings are accepted too).
         ///
-        /// - Throws: ``ParametrizationError`` naming the valid choices for any other name.
+        /// - Throws: ``ConstrainedError`` naming the valid choices for any other name.
         public init(named name: String) throws {
             switch name {
             case "matrix_exp", "matrixExp": self = .matrixExp
             case "cayley": self = .cayley
             case "householder": self = .householder
             default:
-                throw ParametrizationError("Orthogonal", "unknown map \"\(name)\"; expected one of \"matrix_exp\", \"cayley\", \"householder\"")
+                throw ConstrainedError("init", subject: "Orthogonal", cause: .invalidArgument("unknown map \"\(name)\"; expected one of \"matrix_exp\", \"cayley\", \"householder\""))
             }
         }
 
@@ -99,7 +99,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
 
     /// An orthogonal parametrization with the map PyTorch names `mapName`.
     ///
-    /// - Throws: ``ParametrizationError`` for an unknown name.
+    /// - Throws: ``ConstrainedError`` for an unknown name.
     public init(mapNamed mapName: String, usesTrivialization: Bool = true) throws {
         self.init(map: try Map(named: mapName), usesTrivialization: usesTrivialization)
     }
@@ -112,7 +112,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
 
     /// `base · map(X)`, transposed back for a wide `X` (see the type's documentation).
     ///
-    /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) matrix or does not fit
+    /// - Throws: ``ConstrainedError`` when `x` is not a (batch of) matrix or does not fit
     ///   the base; `LinAlgError` when `x` holds NaN or infinity.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -132,20 +132,20 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
 
     /// An original whose value is `y` (see "Right inverse" in the type's documentation).
     ///
-    /// - Throws: ``ParametrizationError`` for a vector or a shape other than the registered
-    ///   one; ``ConstrainedError/noRightInverse(_:)`` for `.matrixExp`/`.cayley` without
+    /// - Throws: ``ConstrainedError`` for a vector or a shape other than the registered
+    ///   one; ``ConstrainedError/Cause/noRightInverse`` for `.matrixExp`/`.cayley` without
     ///   trivialisation; `LinAlgError` when `y` holds NaN or infinity.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         let layout = try Layout(y.shape)
         if let shape, shape != y.shape {
-            throw ParametrizationError("Orthogonal", "expected a matrix or batch of matrices of shape \(shape) (the registered shape), got shape \(y.shape)")
+            throw ConstrainedError("rightInverse", subject: "Orthogonal", shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
         }
         let tall = layout.isTransposed ? y.transposed() : y
         guard let base else {
             guard resolvedMap(for: y.shape) == .householder else {
-                throw ConstrainedError.noRightInverse("Orthogonal(map: .\(resolvedMap(for: y.shape))) without trivialization")
+                throw ConstrainedError("rightInverse", subject: "Orthogonal(map: .\(resolvedMap(for: y.shape)), usesTrivialization: false)", shape: y.shape, cause: .noRightInverse)
             }
             let reflectors = try Self.signedReflectors(tall, layout)
             shape = y.shape
@@ -169,12 +169,12 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     ///
     /// Call it through the property, which also stores the new original: `try $w.updateBase()`.
     ///
-    /// - Throws: ``ParametrizationError`` without trivialisation or for a wrong shape.
+    /// - Throws: ``ConstrainedError`` without trivialisation or for a wrong shape.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func updateBase(original x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         guard let base else {
-            throw ParametrizationError("Orthogonal", "updateBase() needs dynamic trivialization (usesTrivialization: true)")
+            throw ConstrainedError("updateBase", subject: "Orthogonal", shape: x.shape, cause: .invalidArgument("updateBase() needs dynamic trivialization (usesTrivialization: true)"))
         }
         let layout = try Layout(x.shape)
         return try withoutRecording {
@@ -206,7 +206,7 @@ extension Orthogonal {
 
         init(_ shape: [Int]) throws {
             guard shape.count >= 2 else {
-                throw ParametrizationError("Orthogonal", "expected a matrix or a batch of matrices (..., m, n), got shape \(shape) (use SpectralNorm or a norm for vectors)")
+                throw ConstrainedError("forward", subject: "Orthogonal", shape: shape, cause: .invalidShape("expected a matrix or a batch of matrices (..., m, n); use SpectralNorm or a norm for vectors"))
             }
             let rows = shape[shape.count - 2], columns = shape[shape.count - 1]
             batch = Array(shape.dropLast(2))
@@ -226,7 +226,7 @@ extension Orthogonal {
             return identity
         }
         guard b.shape == expected else {
-            throw ParametrizationError("Orthogonal", "the base has shape \(b.shape), but an original of this shape needs \(expected)")
+            throw ConstrainedError("forward", subject: "Orthogonal", key: "base", shape: b.shape, cause: .shapeMismatch(expected: expected, found: b.shape))
         }
         return b
     }

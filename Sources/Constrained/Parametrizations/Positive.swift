@@ -41,12 +41,12 @@ public struct Positive<Scalar: TensorScalar>: Parametrization {
 
     /// The inverse softplus or `log y`.
     ///
-    /// - Throws: ``ParametrizationError`` when an entry of `y` is not positive.
+    /// - Throws: ``ConstrainedError`` when an entry of `y` is not positive.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         if let bad = y.scalars.firstIndex(where: { !($0 > 0) }) {
-            throw ParametrizationError("Positive", "cannot assign \(y.scalars[bad]) at flat index \(bad) of a tensor of shape \(y.shape): values must be positive")
+            throw ConstrainedError("rightInverse", subject: "Positive", shape: y.shape, cause: .notInImage("the entry \(y.scalars[bad]) at flat index \(bad) is outside the set: values must be positive"))
         }
         return function == .softplus ? y.map { Pointwise.softplusInverse($0) } : y.map { Scalar.log($0) }
     }

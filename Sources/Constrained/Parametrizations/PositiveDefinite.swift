@@ -14,7 +14,7 @@
 /// **Right inverse.** `.cholesky`: `C = cholesky(P − jitter·I)`, then the original is
 /// `tril(C, −1) + diag(softplus⁻¹(diag C))`; throws `LinAlgError` when `P − jitter·I` is not
 /// positive definite. `.exp`: the matrix logarithm through `eigh` (`V log(Λ) Vᵀ`, upper
-/// triangle kept); throws ``ParametrizationError`` when an eigenvalue is not positive.
+/// triangle kept); throws ``ConstrainedError`` when an eigenvalue is not positive.
 ///
 /// ```swift
 /// @Constrained(PositiveDefinite()) var covariance = Tensor<Double>.eye(3)
@@ -45,11 +45,11 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
 
     /// `L Lᵀ + jitter·I` or `e^S`.
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input.
+    /// - Throws: ``ConstrainedError`` for a non-square input.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("PositiveDefinite", x.shape)
+        try ConstrainedError.requireSquare("PositiveDefinite", x.shape)
         let n = x.shape[x.rank - 1]
         switch map {
         case .cholesky:
@@ -63,12 +63,12 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
 
     /// The original whose value is `p` (see the type's documentation).
     ///
-    /// - Throws: ``ParametrizationError`` for a non-square input or a non-positive eigenvalue
+    /// - Throws: ``ConstrainedError`` for a non-square input or a non-positive eigenvalue
     ///   (`.exp`); `LinAlgError` when `p − jitter·I` is not positive definite (`.cholesky`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ p: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("PositiveDefinite", p.shape)
+        try ConstrainedError.requireSquare("PositiveDefinite", p.shape, operation: "rightInverse")
         let n = p.shape[p.rank - 1]
         switch map {
         case .cholesky:
@@ -79,7 +79,7 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Parametrization {
             // Symmetrise first: eigh reads one triangle, and the value may carry rounding.
             let (values, vectors) = try eigh((p + p.transposed()) * Scalar(0.5))
             if let bad = values.scalars.first(where: { !($0 > 0) }) {
-                throw ParametrizationError("PositiveDefinite", "a matrix of shape \(p.shape) has the eigenvalue \(bad): it is not positive definite, so it has no logarithm")
+                throw ConstrainedError("rightInverse", subject: "PositiveDefinite(.exp)", shape: p.shape, cause: .notInImage("the eigenvalue \(bad) is not positive, so the matrix has no logarithm"))
             }
             let logs = values.map { Scalar.log($0) }
             let batch = Array(logs.shape.dropLast())

@@ -15,13 +15,21 @@ public struct Skew<Scalar: TensorScalar>: Parametrization {
     /// The skew-symmetric parametrization.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("Skew", shape, operation: "register")
+    }
+
     /// `triu(X, 1) − triu(X, 1)ᵀ`.
     ///
-    /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) square matrix.
+    /// - Throws: ``ConstrainedError`` when `x` is not a (batch of) square matrix.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("Skew", x.shape)
+        try ConstrainedError.requireSquare("Skew", x.shape)
         let upper = x.triu(1)
         return upper - upper.transposed()
     }
@@ -30,7 +38,7 @@ public struct Skew<Scalar: TensorScalar>: Parametrization {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("Skew", y.shape)
+        try ConstrainedError.requireSquare("Skew", y.shape, operation: "rightInverse")
         return y.triu(1)
     }
 }

@@ -14,13 +14,21 @@ public struct Symmetric<Scalar: TensorScalar>: Parametrization {
     /// The symmetric parametrization.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("Symmetric", shape, operation: "register")
+    }
+
     /// `triu(X) + triu(X, 1)ᵀ`.
     ///
-    /// - Throws: ``ParametrizationError`` when `x` is not a (batch of) square matrix.
+    /// - Throws: ``ConstrainedError`` when `x` is not a (batch of) square matrix.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("Symmetric", x.shape)
+        try ConstrainedError.requireSquare("Symmetric", x.shape)
         return x.triu() + x.triu(1).transposed()
     }
 
@@ -28,7 +36,7 @@ public struct Symmetric<Scalar: TensorScalar>: Parametrization {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        try ParametrizationError.requireSquare("Symmetric", y.shape)
+        try ConstrainedError.requireSquare("Symmetric", y.shape, operation: "rightInverse")
         return y.triu()
     }
 }

@@ -20,7 +20,7 @@
 ///   - model: the model whose trainable tensors the gradients are taken with respect to.
 ///   - body: computes a one-element tensor (a loss) from the model; may throw.
 /// - Returns: the value (detached) and the gradients of tensors of the loss's scalar type.
-/// - Throws: what `body` throws, `GradientError.nonScalarTarget(shape:)`, or the
+/// - Throws: what `body` throws, a `LinAlgError` with cause `nonScalarTarget`, or the
 ///   traversal error of a model with a property traversal cannot walk (see ``Layer``).
 public func valueWithGradient<Model: Layer, Scalar>(
     of model: Model, _ body: (Model) throws -> Tensor<Scalar>

@@ -90,7 +90,7 @@ struct Conv2dTests {
     @Test func matrixViewParametrizationSeesTheOutByRestViewAndReportsItsState() throws {
         let conv = Conv2d<Double>(2, 3, kernelSize: 2, seed: 3)
         let before = conv.weight
-        conv.constrainWeight(ScaledMatrixView())
+        try conv.constrainWeight(ScaledMatrixView())
         #expect(maxRelativeError(conv.weight, before) <= tolerance(Double.self))
         #expect(conv.stateNames == ["weight.0.scale", "weight.0.calls"])
         let x = Tensor<Double>.randomNormal([1, 2, 4, 4], seed: 4)

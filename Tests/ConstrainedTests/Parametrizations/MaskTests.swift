@@ -36,7 +36,7 @@ struct MaskTests {
     }
 
     @Test func aMaskThatDoesNotBroadcastIsRejectedNamingBothShapes() throws {
-        let error = #expect(throws: ParametrizationError.self) {
+        let error = #expect(throws: ConstrainedError.self) {
             try Mask(Tensor<Double>.ones([4])).forward(Tensor<Double>.ones([2, 3]))
         }
         #expect(error?.description.contains("[4]") == true && error?.description.contains("[2, 3]") == true)

@@ -152,7 +152,7 @@ struct OrthogonalTests {
         final class Plain: Layer {
             @Constrained(Skew<Double>()) var w = Tensor<Double>.zeros([3, 3])
         }
-        #expect(throws: ParametrizationError.self) { try Plain().$w.updateBase() }
+        #expect(throws: ConstrainedError.self) { try Plain().$w.updateBase() }
     }
 
     @Test func defaultMapIsMatrixExpWhenSquareAndHouseholderOtherwise() {
@@ -167,19 +167,19 @@ struct OrthogonalTests {
     @Test func mapsAreNamedAsInPyTorchAndUnknownNamesAreRejected() throws {
         #expect(try Orthogonal<Double>(mapNamed: "matrix_exp").map == .matrixExp)
         #expect(try Orthogonal<Double>(mapNamed: "householder").map == .householder)
-        let error = #expect(throws: ParametrizationError.self) { try Orthogonal<Double>(mapNamed: "qr") }
+        let error = #expect(throws: ConstrainedError.self) { try Orthogonal<Double>(mapNamed: "qr") }
         #expect(error?.description.contains("\"qr\"") == true)
     }
 
     @Test func vectorsAreRejectedNamingTheShape() throws {
         let p = Orthogonal<Double>()
-        let error = #expect(throws: ParametrizationError.self) { try p.forward(Tensor<Double>([1, 2, 3])) }
+        let error = #expect(throws: ConstrainedError.self) { try p.forward(Tensor<Double>([1, 2, 3])) }
         #expect(error?.description.contains("[3]") == true)
     }
 
     @Test func assigningAnotherShapeIsRejectedNamingBothShapes() throws {
         let model = OrthogonalModel<Double>(Tensor<Double>.eye(3), map: nil)
-        let error = #expect(throws: ParametrizationError.self) { try model.$w.assign(Tensor<Double>.eye(4)) }
+        let error = #expect(throws: ConstrainedError.self) { try model.$w.assign(Tensor<Double>.eye(4)) }
         #expect(error?.description.contains("[3, 3]") == true)
         #expect(error?.description.contains("[4, 4]") == true)
         #expect(model.w.scalars == Tensor<Double>.eye(3).scalars, "a failed assignment changes nothing")

@@ -47,7 +47,7 @@ struct PositiveDefiniteTests {
     @Test func aMatrixThatIsNotPositiveDefiniteCannotBeAssigned() throws {
         let indefinite = Tensor<Double>(shape: [2, 2], scalars: [1, 2, 2, 1])
         #expect(throws: LinAlgError.self) { try PositiveDefinite<Double>().rightInverse(indefinite) }
-        #expect(throws: ParametrizationError.self) { try PositiveDefinite<Double>(.exp).rightInverse(indefinite) }
+        #expect(throws: ConstrainedError.self) { try PositiveDefinite<Double>(.exp).rightInverse(indefinite) }
     }
 
     @Test func gradientsMatchFiniteDifferences() throws {

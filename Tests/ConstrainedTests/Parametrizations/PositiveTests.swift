@@ -48,10 +48,10 @@ struct PositiveTests {
     }
 
     @Test func nonPositiveValuesCannotBeAssigned() throws {
-        let error = #expect(throws: ParametrizationError.self) { try Positive<Double>().rightInverse(Tensor([1, 0, 2])) }
+        let error = #expect(throws: ConstrainedError.self) { try Positive<Double>().rightInverse(Tensor([1, 0, 2])) }
         #expect(error?.description.contains("flat index 1") == true)
-        #expect(throws: ParametrizationError.self) { try NonNegative<Double>().rightInverse(Tensor([1, -1])) }
-        #expect(throws: ParametrizationError.self) { try Bounded<Double>(low: 0, high: 1).rightInverse(Tensor([1])) }
+        #expect(throws: ConstrainedError.self) { try NonNegative<Double>().rightInverse(Tensor([1, -1])) }
+        #expect(throws: ConstrainedError.self) { try Bounded<Double>(low: 0, high: 1).rightInverse(Tensor([1])) }
     }
 
     func nonNegativeAndBounded<S: TensorScalar>(_: S.Type) throws {

@@ -57,10 +57,10 @@ struct SkewAndSymmetricTests {
     }
 
     @Test func nonSquareInputsAreRejectedNamingTheShape() throws {
-        let error = #expect(throws: ParametrizationError.self) {
+        let error = #expect(throws: ConstrainedError.self) {
             try Skew<Double>().forward(Tensor<Double>.zeros([3, 4]))
         }
         #expect(error?.description.contains("[3, 4]") == true)
-        #expect(throws: ParametrizationError.self) { try Symmetric<Double>().forward(Tensor<Double>.zeros([3])) }
+        #expect(throws: ConstrainedError.self) { try Symmetric<Double>().forward(Tensor<Double>.zeros([3])) }
     }
 }

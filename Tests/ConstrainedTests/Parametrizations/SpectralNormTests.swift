@@ -124,7 +124,7 @@ struct SpectralNormTests {
     }
 
     @Test func anOutOfRangeDimIsRejectedNamingTheShape() throws {
-        let error = #expect(throws: ParametrizationError.self) {
+        let error = #expect(throws: ConstrainedError.self) {
             try SpectralNorm<Double>(dim: 2).rightInverse(Tensor<Double>.zeros([3, 4]))
         }
         #expect(error?.description.contains("[3, 4]") == true)

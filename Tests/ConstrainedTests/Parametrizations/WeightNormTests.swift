@@ -86,6 +86,6 @@ struct WeightNormTests {
     }
 
     @Test func anOutOfRangeDimIsRejected() throws {
-        #expect(throws: ParametrizationError.self) { try WeightNorm<Double>(dim: 3).rightInverse(Tensor.ones([2, 2])) }
+        #expect(throws: ConstrainedError.self) { try WeightNorm<Double>(dim: 3).rightInverse(Tensor.ones([2, 2])) }
     }
 }
