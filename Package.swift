@@ -55,6 +55,7 @@ let package = Package(
             name: "ConstrainedMacros",
             dependencies: [
                 "ConstrainedMacroExpansions",
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
                 .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
             ]
         ),
