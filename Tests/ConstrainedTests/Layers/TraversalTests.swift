@@ -170,4 +170,22 @@ struct TraversalTests {
         model.isTraining = true
         #expect(model.inner.isTraining)
     }
+
+    @Test func thePackagesLayersDeclareTheNamesReflectionGives() throws {
+        let layers: [any Layer] = [
+            Linear<Double>(3, 2, seed: 1), Linear<Double>(3, 2, bias: false, seed: 1),
+            Linear<Double>(3, 3, weight: SpectralNorm<Double>(), seed: 1),
+            RNNCell<Double>(inputSize: 2, hiddenSize: 3, nonlinearity: .modReLU, seed: 1),
+            RNNCell<Double>(inputSize: 2, hiddenSize: 3, recurrent: Orthogonal<Double>(), seed: 1),
+            Conv2d<Double>(2, 3, kernelSize: 3, seed: 1), ModReLU<Double>(features: 3),
+        ]
+        for layer in layers {
+            let declared = try LayerTraversal(layer)
+            #expect(!declared.usesReflection)
+            let visitor = TraversalVisitor()
+            visitor.result.layers.append(("", layer))
+            try Reflection.traverse(layer: layer, with: visitor)
+            #expect(declared.slots.map(\.name) == visitor.result.slots.map(\.name), "\(type(of: layer))")
+        }
+    }
 }
