@@ -2,12 +2,12 @@ extension Constrained: CustomStringConvertible {
     /// The parametrization, the original's shape and scalar type, and the cache:
     /// `Constrained<Skew >>> MatrixExp> [190, 190] Double (cached, 1 evaluation, 12 hits)`.
     ///
-    /// A property whose parametrization was removed reads `Tensor [190, 190] Double
-    /// (unparametrized)`; one without a value yet shows `no value` for the shape.
+    /// A property without a parametrization reads as a plain parameter, `Parameter [190, 190] Double`;
+    /// one without a value yet shows `no value` for the shape.
     public var description: String {
         state.withLock { s in
             let shape = s.original.map { "\($0.shape)" } ?? "no value"
-            guard s.isParametrized else { return "Tensor \(shape) \(Scalar.self) (unparametrized)" }
+            guard s.isParametrized else { return "Parameter \(shape) \(Scalar.self)" }
             let cache = !s.isCaching ? "caching off" : s.cache == nil ? "not cached" : "cached"
             let e = s.statistics.evaluations, h = s.statistics.hits
             var text = "Constrained<\(s.parametrization)> \(shape) \(Scalar.self) "

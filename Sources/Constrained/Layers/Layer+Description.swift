@@ -9,7 +9,7 @@ extension Layer {
     ///     recurrent: Constrained<Orthogonal(map: automatic, usesTrivialization: true)> [128, 128] Double (cached, 1 evaluation, 0 hits), state: 0.base [128, 128]
     ///     bias: Parameter [128] Double
     ///   head: Linear<Double>
-    ///     weight: Tensor [10, 128] Double (unparametrized)
+    ///     weight: Parameter [10, 128] Double
     ///     bias: Parameter [10] Double
     /// ```
     ///

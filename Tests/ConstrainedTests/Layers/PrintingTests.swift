@@ -38,7 +38,7 @@ struct PrintingTests {
         _ = cell.recurrent
         #expect("\(cell.$recurrent)" == "Constrained<Skew >>> MatrixExp> [3, 3] Double (cached, 1 evaluation, 1 hit)")
         try? cell.$recurrent.removeParametrization()
-        #expect("\(cell.$recurrent)" == "Tensor [3, 3] Double (unparametrized)")
+        #expect("\(cell.$recurrent)" == "Parameter [3, 3] Double")
     }
 
     @Test func parametrizationsDescribeTheirSettings() {
