@@ -22,7 +22,7 @@ struct CheckpointTests {
 
     /// Every tensor's exact content key, to prove a model untouched.
     func contentKeys(_ model: some Layer) -> [String: ContentKey] {
-        Dictionary(uniqueKeysWithValues: LayerTraversal(model).slots.map { ($0.name, $0.slot.contentKey) })
+        Dictionary(uniqueKeysWithValues: try! LayerTraversal(model).slots.map { ($0.name, $0.slot.contentKey) })
     }
 
     func roundTrip<S: TensorScalar>(_: S.Type) throws {
@@ -36,7 +36,7 @@ struct CheckpointTests {
 
         // Every tensor of the target differs from the source's, so a load that skipped one fails.
         let target = Stateful<S>()
-        for named in LayerTraversal(target).slots {
+        for named in try LayerTraversal(target).slots {
             let value = named.slot.boxedValue() as! Tensor<S>
             named.slot.setBoxedValue(value + 100)
         }

@@ -98,7 +98,7 @@ struct OptimizerStateCheckpointTests {
 
     /// Every tensor's content key and the optimizer's state: what must not change.
     func snapshot(_ model: ResumeModel, _ optimizer: some CheckpointableOptimizer) -> ([String: ContentKey], Checkpoint) {
-        (Dictionary(uniqueKeysWithValues: LayerTraversal(model).slots.map { ($0.name, $0.slot.contentKey) }),
+        (Dictionary(uniqueKeysWithValues: model.traversalOrTrap().slots.map { ($0.name, $0.slot.contentKey) }),
          optimizer.stateCheckpoint())
     }
 

@@ -87,7 +87,7 @@ extension Layer {
     ///   when the renaming gives two tensors the same key.
     public func checkpoint(layout: CheckpointLayout = .native, renaming: [String: String] = [:],
                            optimizer: (any CheckpointableOptimizer)? = nil) throws -> Checkpoint {
-        let keys = try CheckpointKeys(LayerTraversal(self), layout: layout, renaming: renaming, operation: "save")
+        let keys = try CheckpointKeys(try self.traversal(), layout: layout, renaming: renaming, operation: "save")
         var result = Checkpoint()
         for entry in keys.entries {
             guard let value = entry.slot.boxedValue() else { continue }
@@ -126,7 +126,7 @@ extension Layer {
     public func load(_ checkpoint: Checkpoint, layout: CheckpointLayout = .native, renaming: [String: String] = [:],
                      strict: Bool = true, convertingScalarTypes: Bool = false,
                      optimizer: (any CheckpointableOptimizer)? = nil) throws {
-        let keys = try CheckpointKeys(LayerTraversal(self), layout: layout, renaming: renaming, operation: "load")
+        let keys = try CheckpointKeys(try self.traversal(), layout: layout, renaming: renaming, operation: "load")
         var plan: [(slot: any TensorSlot, value: Any)] = []
         var used: Set<String> = []
         for entry in keys.entries {

@@ -34,5 +34,13 @@ public struct AnyParametrization<Scalar: TensorScalar>: Parametrization {
 }
 
 extension AnyParametrization: ComposedParametrization {
-    var parts: [Any] { ParametrizationReflection.parts(of: base) }
+    var parts: [any Parametrization] { ParametrizationReflection.parts(of: base) }
+}
+
+extension AnyParametrization {
+    /// Reports `base`'s tensors under `base`'s names: the wrapper adds no name.
+    public func traverse(with visitor: TraversalVisitor) throws { try base.traverse(with: visitor) }
+
+    /// `base`'s description.
+    public var description: String { base.description }
 }

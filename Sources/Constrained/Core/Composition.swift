@@ -82,14 +82,19 @@ where First.Scalar == Second.Scalar {
 /// A parametrization made of parts, numbered for naming their state (`w.0.…`, `w.1.…`).
 protocol ComposedParametrization {
     /// The parts, flattened (a composition of compositions lists the leaves in order).
-    var parts: [Any] { get }
+    var parts: [any Parametrization] { get }
 }
 
 extension Composed: ComposedParametrization {
-    var parts: [Any] {
-        let a = (first as? any ComposedParametrization)?.parts ?? [first]
-        let b = (second as? any ComposedParametrization)?.parts ?? [second]
-        return a + b
+    var parts: [any Parametrization] {
+        ParametrizationReflection.parts(of: first) + ParametrizationReflection.parts(of: second)
+    }
+}
+
+extension Composed {
+    /// Reports the flattened parts, numbered `0`, `1`, … (`a >>> b >>> c` has three).
+    public func traverse(with visitor: TraversalVisitor) throws {
+        for (index, part) in parts.enumerated() { try visitor.visitPart(part, named: "\(index)") }
     }
 }
 

@@ -77,7 +77,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// Throws as ``claim(_:for:subject:key:)`` when another property holds one of the state
     /// tensors of `parametrization`, before a registration runs its right inverse (which
     /// would change the other property's state).
-    static func requireUnclaimed(_ parametrization: Any, subject: String) throws {
+    static func requireUnclaimed(_ parametrization: any Parametrization, subject: String) throws {
         let slots = ParametrizationReflection.slots(of: parametrization)
         guard slots.contains(where: { $0.slot.claims.load(ordering: .acquiring) != 0 }) else { return }
         try claim(slots, for: 0, subject: subject, key: nil)
@@ -326,6 +326,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
                 s.setStateSlots(slots)
                 s.cache = nil
                 claimOrStop(s)
+                LayerStructureGeneration.bump()
             }
             return try body(&s.parametrization)
         }
@@ -370,6 +371,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             s.parametrization.setTraining(s.isTraining)
             s.setStateSlots(ParametrizationReflection.slots(of: s.parametrization))
             s.cache = nil
+            LayerStructureGeneration.bump()
         }
     }
 
@@ -441,6 +443,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             s.parametrization = Identity<Scalar>()
             s.setStateSlots([])
             s.cache = nil
+            LayerStructureGeneration.bump()
         }
     }
 

@@ -56,7 +56,7 @@
 /// **Mode.** ``setTraining(_:)`` is called when the enclosing layer switches between training
 /// and evaluation (`model.isTraining = false`); spectral norm stops its power iteration in
 /// evaluation mode. A mode change invalidates the cached value.
-public protocol Parametrization<Scalar> {
+public protocol Parametrization<Scalar>: Traversable, CustomStringConvertible {
     /// The scalar type of the tensors this parametrization maps.
     associatedtype Scalar: TensorScalar
 

@@ -4,68 +4,54 @@ struct NamedSlot {
     let slot: any TensorSlot
 }
 
-/// Finding the `@Parameter`/`@Buffer` tensors of a parametrization by reflection.
+/// The default traversal: walking stored properties with `Mirror`.
 ///
-/// Naming follows PyTorch's `ParametrizationList`: the parts of a composition are numbered
-/// from 0 (a single parametrization is part 0), and a part's tensors are named by their
-/// property name, so property `w` registered with `Skew() >>> Orthogonal()` has its base at
-/// `w.1.base`. A parametrization nested in a stored property of another adds that
-/// property's name (`w.0.map.base`), and an array of parametrizations its indices.
-///
-/// Reflection is slow (microseconds), so it runs once, when a parametrization is registered
-/// or replaced; the cache keeps the list.
-enum ParametrizationReflection {
-    /// The tensors of `parametrization`, named `0.g`, `1.u`, …
-    static func slots(of parametrization: Any) -> [NamedSlot] {
-        var result: [NamedSlot] = []
-        var seen: Set<ObjectIdentifier> = []
-        for (index, part) in parts(of: parametrization).enumerated() {
-            collect(part, prefix: "\(index)", into: &result, seen: &seen, depth: 0)
+/// A layer or parametrization written without `@Layer` (or a hand-written
+/// ``Traversable/traverse(with:)``) is walked by reflection: superclass properties first, then
+/// the class's own in declaration order, each classified at run time by
+/// ``TraversalVisitor/visit(_:named:)``. A layer property holding tensors or layers in a form
+/// the walk cannot follow is an error, not a silent skip; inside a parametrization, values
+/// that are not tensors or parametrizations are skipped (they are settings).
+enum Reflection {
+    /// Walks the stored properties of `layer` into `visitor`.
+    static func traverse(layer: any Layer, with visitor: TraversalVisitor) throws {
+        visitor.result.usesReflection = true
+        var mirrors: [Mirror] = []
+        var mirror: Mirror? = Mirror(reflecting: layer)
+        while let current = mirror {
+            mirrors.append(current)
+            mirror = current.superclassMirror
         }
-        return result
+        for current in mirrors.reversed() {
+            for child in current.children {
+                guard let label = child.label, !(child.value is LayerState) else { continue }
+                try visitor.visit(child.value, named: propertyName(label))
+            }
+        }
     }
 
-    /// The flattened parts of a composition, or `[p]`.
-    static func parts(of parametrization: Any) -> [Any] {
-        (parametrization as? any ComposedParametrization)?.parts ?? [parametrization]
-    }
-
-    private static func collect(_ value: Any, prefix: String, into result: inout [NamedSlot],
-                                seen: inout Set<ObjectIdentifier>, depth: Int) {
-        guard depth < 32 else { return }
-        if type(of: value) is AnyClass {
-            guard seen.insert(ObjectIdentifier(value as AnyObject)).inserted else { return }
-        }
-        var mirror: Mirror? = Mirror(reflecting: value)
+    /// Walks the stored properties of a parametrization into `visitor`: its `@Parameter`s,
+    /// `@Buffer`s, nested parametrizations and arrays of them.
+    static func traverse(parametrization: any Parametrization, with visitor: TraversalVisitor) throws {
+        var mirror: Mirror? = Mirror(reflecting: parametrization)
         while let current = mirror {
             for child in current.children {
                 guard let label = child.label else { continue }
-                visit(child.value, label: label, prefix: prefix, into: &result, seen: &seen, depth: depth)
+                try visitPart(child.value, named: propertyName(label), with: visitor)
             }
             mirror = current.superclassMirror
         }
     }
 
-    private static func visit(_ value: Any, label: String, prefix: String, into result: inout [NamedSlot],
-                              seen: inout Set<ObjectIdentifier>, depth: Int) {
+    private static func visitPart(_ value: Any, named name: String, with visitor: TraversalVisitor) throws {
         if let slot = value as? any TensorSlot {
-            guard seen.insert(ObjectIdentifier(slot)).inserted else { return }
-            result.append(NamedSlot(name: "\(prefix).\(propertyName(label))", slot: slot))
-        } else if value is any Parametrization {
-            let nested = parts(of: value)
-            if nested.count == 1 {
-                collect(value, prefix: "\(prefix).\(label)", into: &result, seen: &seen, depth: depth + 1)
-            } else {
-                for (index, part) in nested.enumerated() {
-                    collect(part, prefix: "\(prefix).\(label).\(index)", into: &result, seen: &seen, depth: depth + 1)
-                }
-            }
-        } else if let array = value as? [any Parametrization] {
-            for (index, element) in array.enumerated() {
-                visit(element, label: "\(label).\(index)", prefix: prefix, into: &result, seen: &seen, depth: depth + 1)
-            }
+            visitor.visitSlot(slot, named: name, kind: slot.role == .trainable ? .parameter(slot) : .buffer(slot))
+        } else if let part = value as? any Parametrization {
+            try visitor.visitPart(part, named: name)
+        } else if let parts = value as? [any Parametrization] {
+            for (index, part) in parts.enumerated() { try visitor.visitPart(part, named: "\(name).\(index)") }
         } else if let unwrapped = unwrapOptional(value) {
-            visit(unwrapped, label: label, prefix: prefix, into: &result, seen: &seen, depth: depth + 1)
+            try visitPart(unwrapped, named: name, with: visitor)
         }
     }
 
@@ -76,9 +62,66 @@ enum ParametrizationReflection {
         return mirror.children.first?.value
     }
 
+    /// Whether `value` holds, within a few levels, a tensor wrapper, a layer or a
+    /// parametrization: what a walk that cannot follow it would silently lose.
+    static func holdsTraversable(_ value: Any) -> Bool {
+        var seen: Set<ObjectIdentifier> = []
+        return holdsTraversable(value, depth: 0, seen: &seen)
+    }
+
+    private static func holdsTraversable(_ value: Any, depth: Int, seen: inout Set<ObjectIdentifier>) -> Bool {
+        if value is any TensorSlot || value is any Layer || value is any Parametrization { return true }
+        if value is any PlainTensor || value is LayerState || depth > 4 { return false }
+        if type(of: value) is AnyClass {
+            guard seen.insert(ObjectIdentifier(value as AnyObject)).inserted else { return false }
+        }
+        let mirror = Mirror(reflecting: value)
+        // A collection of plain values (scalars, strings) is looked at through its first
+        // elements only: a layer holding a large array stays cheap to check.
+        for child in mirror.children.prefix(16) {
+            if holdsTraversable(child.value, depth: depth + 1, seen: &seen) { return true }
+        }
+        return false
+    }
+
     /// A property name as the user wrote it: the backing storage of a wrapped property `w`
     /// is labelled `_w`.
     static func propertyName(_ label: String) -> String {
         label.hasPrefix("_") ? String(label.dropFirst()) : label
+    }
+}
+
+/// A plain tensor value: a constant of a layer, not a trainable tensor. Traversal skips it.
+protocol PlainTensor {}
+
+extension Tensor: PlainTensor {}
+
+/// Finding the `@Parameter`/`@Buffer` tensors of a parametrization, named as PyTorch's
+/// `ParametrizationList` does.
+///
+/// The parts of a composition are numbered from 0 (a single parametrization is part 0), and
+/// a part's tensors are named by their property name, so property `w` registered with
+/// `Skew() >>> Orthogonal()` has its base at `w.1.base`. A parametrization nested in a stored
+/// property of another adds that property's name (`w.0.map.base`), and an array of
+/// parametrizations its indices.
+///
+/// This runs once, when a parametrization is registered or replaced; the cache keeps the list.
+enum ParametrizationReflection {
+    /// The tensors of `parametrization`, named `0.g`, `1.u`, …
+    static func slots(of parametrization: any Parametrization) -> [NamedSlot] {
+        let visitor = TraversalVisitor()
+        do {
+            for (index, part) in parts(of: parametrization).enumerated() {
+                try visitor.visitPart(part, named: "\(index)")
+            }
+        } catch {
+            fatalError("\(type(of: parametrization)).traverse(with:) failed: \(error)")
+        }
+        return visitor.result.slots
+    }
+
+    /// The flattened parts of a composition, or `[p]`.
+    static func parts(of parametrization: any Parametrization) -> [any Parametrization] {
+        (parametrization as? any ComposedParametrization)?.parts ?? [parametrization]
     }
 }

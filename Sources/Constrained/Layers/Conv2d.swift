@@ -30,7 +30,7 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
     /// The kernel, `[outChannels, inChannels / groups, kh, kw]`: the constrained value when
     /// constrained.
     @Constrained public var weight: Tensor<Scalar>
-    private let _bias: Parameter<Scalar>?
+    let _bias: Parameter<Scalar>?
 
     /// The bias, `[outChannels]`, or nil. Settable when present.
     public var bias: Tensor<Scalar>? {
@@ -142,6 +142,7 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
     public func constrainWeight<P: Parametrization>(_ parametrization: P) throws where P.Scalar == Scalar {
         let current = withoutRecording { weight }
         _weight = try Constrained.registered(parametrization, on: current)
+        structureDidChange()   // a new property object: cached traversals must see it
     }
 
     /// The convolution of `x` `[batch, inChannels, H, W]`.

@@ -33,7 +33,7 @@
 public final class Linear<Scalar: TensorScalar>: Layer {
     /// The weight `W`, `[outputSize, inputSize]`: the constrained value when constrained.
     @Constrained public var weight: Tensor<Scalar>
-    private let _bias: Parameter<Scalar>?
+    let _bias: Parameter<Scalar>?
 
     /// The bias `b`, `[outputSize]`, or nil for a layer without one. Settable when present.
     public var bias: Tensor<Scalar>? {
@@ -159,6 +159,7 @@ public final class Linear<Scalar: TensorScalar>: Layer {
     public func constrainWeight<P: Parametrization>(_ parametrization: P) throws where P.Scalar == Scalar {
         let current = withoutRecording { weight }
         _weight = try Constrained.registered(parametrization, on: current)
+        structureDidChange()   // a new property object: cached traversals must see it
     }
 
     /// `x Wᵀ + b` for `x` of shape `[..., inputSize]`.

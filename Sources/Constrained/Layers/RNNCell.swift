@@ -35,7 +35,7 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     @Parameter public var input: Tensor<Scalar>
     /// The recurrent kernel `W_rec`, `[hidden, hidden]`: the constrained value when constrained.
     @Constrained public var recurrent: Tensor<Scalar>
-    private let _bias: Parameter<Scalar>?
+    let _bias: Parameter<Scalar>?
     /// The modReLU activation (with its bias) when the nonlinearity is ``Nonlinearity/modReLU``.
     public let modReLU: ModReLU<Scalar>?
 
@@ -123,6 +123,7 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     public func constrainRecurrent<P: Parametrization>(_ parametrization: P) throws where P.Scalar == Scalar {
         let current = withoutRecording { recurrent }
         _recurrent = try Constrained.registered(parametrization, on: current)
+        structureDidChange()   // a new property object: cached traversals must see it
     }
 
     /// A zero state `[batchSize, hidden]`.

@@ -71,7 +71,7 @@ struct OptimizerBinding {
         precondition(ObjectIdentifier(model) == modelID,
                      "\(optimizer).update: this optimizer was created for another \(modelType); create one per model")
         var result: [(name: String, slot: any TypedTensorSlot<Scalar>, gradient: Tensor<Scalar>)] = []
-        for named in LayerTraversal(model).slots where named.slot.role == .trainable {
+        for named in model.traversalOrTrap().slots where named.slot.role == .trainable {
             guard let gradient = gradients[named.name],
                   let slot = named.slot as? any TypedTensorSlot<Scalar> else { continue }
             result.append((named.name, slot, gradient))

@@ -65,7 +65,7 @@ extension OptimizerBinding {
             throw fail(nil, .invalidCheckpoint("the state is a \(saved) optimizer's, not \(optimizer)'s"))
         }
         var parameters: [String: any TensorSlot] = [:]
-        for named in LayerTraversal(model).slots where named.slot.role == .trainable { parameters[named.name] = named.slot }
+        for named in try model.traversal().slots where named.slot.role == .trainable { parameters[named.name] = named.slot }
         let suffixes = bufferNames + ["step"]
         var owners: Set<String> = []
         for key in checkpoint.names {

@@ -28,7 +28,7 @@ extension Optimizer {
     ///   name as key, cause ``ConstrainedError/Cause/invalidArgument(_:)``).
     public func validate(_ model: some Layer) throws {
         guard !(self is any RiemannianOptimizer) else { return }
-        for named in LayerTraversal(model).slots {
+        for named in try model.traversal().slots {
             guard let slot = named.slot as? any ManifoldSlot else { continue }
             throw ConstrainedError("update", subject: slot.manifoldDescription, key: named.name,
                                    shape: slot.pointShape,

@@ -367,32 +367,3 @@ extension Orthogonal {
         }
     }
 }
-
-// MARK: - The property's control
-
-extension Constrained {
-    /// Moves an ``Orthogonal`` parametrization's base to the current value and resets the
-    /// original to the chart's origin: the value stays the same (up to rounding), the original
-    /// becomes small again. See ``Orthogonal/updateBase(original:)``.
-    ///
-    /// Optimizer state kept for the original (momentum) refers to the old chart; reset it if
-    /// that matters.
-    ///
-    /// - Throws: ``ConstrainedError`` when the property is not parametrized by
-    ///   ``Orthogonal`` with trivialisation or has no value.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func updateBase() throws {
-        try state.withLock { s in
-            let wrapped = s.parametrization as? AnyParametrization<Scalar>
-            guard s.isParametrized, var p = (wrapped?.base ?? s.parametrization) as? Orthogonal<Scalar>,
-                  let x = s.original else {
-                throw ConstrainedError("updateBase", subject: "@Constrained property", cause: .invalidArgument("updateBase() needs a property with a value, parametrized by Orthogonal"))
-            }
-            let origin = try p.updateBase(original: x)
-            s.parametrization = wrapped == nil ? p : AnyParametrization(p)
-            s.setOriginal(origin)
-            s.cache = nil
-        }
-    }
-}

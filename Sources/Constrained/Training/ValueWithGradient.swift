@@ -20,13 +20,14 @@
 ///   - model: the model whose trainable tensors the gradients are taken with respect to.
 ///   - body: computes a one-element tensor (a loss) from the model; may throw.
 /// - Returns: the value (detached) and the gradients of tensors of the loss's scalar type.
-/// - Throws: what `body` throws, or a `LinAlgError` with cause `nonScalarTarget`.
+/// - Throws: what `body` throws, a `LinAlgError` with cause `nonScalarTarget`, or the
+///   traversal error of a model with a property traversal cannot walk (see ``Layer``).
 public func valueWithGradient<Model: Layer, Scalar>(
     of model: Model, _ body: (Model) throws -> Tensor<Scalar>
 ) throws -> (value: Tensor<Scalar>, gradients: NamedTensors<Scalar>) {
     let tape = GradientTape()
     let value = try tape.record { try body(model) }
-    let slots = LayerTraversal(model).slots.filter {
+    let slots = try model.traversal().slots.filter {
         $0.slot.role == .trainable && $0.slot.scalarType == Scalar.self
     }
     // The leaves must be fetched before the gradient: taking it consumes the tape and clears

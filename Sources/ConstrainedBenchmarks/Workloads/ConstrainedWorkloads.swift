@@ -16,6 +16,8 @@ import Constrained
 /// - `linear-orthogonal-<map>`, `linear-spectral_norm`, `linear-weight_norm` (`n` = 256): a
 ///   `Linear(256, 256)` step, batch 64, MSE loss, SGD.
 /// - `cached-read-orthogonal` (`n` = 256): 1000 reads of `layer.weight` after it is cached.
+/// - `traversal-reflection`, `traversal-declared` (`n` = 5 tensors): one training step's
+///   traversals of the `rnn-orthogonal-h190` model (see `TraversalWorkloads.swift`).
 /// - `param-<name>` (`n` = 64/256/512): the parametrization's `forward` on a tape, and with
 ///   the gradient of `sum(Y ⊙ W)` (as the `autodiff` suite).
 ///
@@ -34,6 +36,7 @@ func constrainedWorkloads(quick: Bool) -> [Workload] {
     all += linearTrainSteps(Double.self) + linearTrainSteps(Float.self)
     all.append(cachedRead())
     all.append(cachedReadUserLayer())
+    all += traversalWorkloads()
     for n in quick ? [64] : [64, 256, 512] {
         all += parametrizationWorkloads(n: n)
     }

@@ -29,7 +29,7 @@ func layerGradientCheck<M: Layer>(
     var result = LayerGradientCheckResult()
     let h0 = Double.pow(Double.ulpOfOne, 1.0 / 3)
     let floor = absoluteTolerance / relativeTolerance
-    for named in LayerTraversal(model).slots where named.slot.role == .trainable {
+    for named in try LayerTraversal(model).slots where named.slot.role == .trainable {
         guard let value = named.slot.boxedValue() as? Tensor<Double> else { continue }
         guard let gradient = gradients[named.name] else {
             result.passed = false

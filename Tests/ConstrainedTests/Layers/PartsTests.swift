@@ -1,0 +1,64 @@
+import Testing
+@testable import Constrained
+
+/// Operations that belong to one parametrization, reached by type inside compositions.
+@Suite("Typed parts")
+struct PartsTests {
+    final class Composed: Layer {
+        @Constrained(Orthogonal<Double>(map: .cayley) >>> Scale<Double>(factor: 2)) var tail = Tensor<Double>.eye(4) * 2
+        @Constrained(Scale<Double>(factor: 3) >>> Orthogonal<Double>(map: .matrixExp)) var head = Tensor<Double>.eye(4)
+        @Constrained(Positive<Double>()) var positive = Tensor<Double>.ones([3])
+    }
+
+    @Test func updateBaseFindsAnOrthogonalPartFirstInAComposition() throws {
+        let model = Composed()
+        model.$tail.original = Tensor<Double>.randomNormal([4, 4], seed: 3) * 0.3
+        let before = model.tail
+        try model.$tail.updateBase()
+        #expect(maxAbsoluteDifference(model.tail, before) <= 1e-13)
+        #expect(model.$tail.original.scalars == Orthogonal<Double>.chartOrigin([4, 4]).scalars)
+    }
+
+    @Test func updateBaseAfterAnotherPartPullsTheOriginBackThroughIt() throws {
+        let model = Composed()
+        model.$head.original = Tensor<Double>.randomNormal([4, 4], seed: 4) * 0.1
+        let before = model.head
+        try model.$head.updateBase()
+        #expect(maxAbsoluteDifference(model.head, before) <= 1e-13)
+        let expected = Orthogonal<Double>.chartOrigin([4, 4]) / 3
+        #expect(maxAbsoluteDifference(model.$head.original, expected) <= 1e-15)
+    }
+
+    @Test func updateBaseWithoutABaseUpdatingPartThrowsNamingTheProperty() throws {
+        let model = Composed()
+        _ = try model.structure()
+        let original = model.$positive.original
+        do {
+            try model.$positive.updateBase()
+            Issue.record("updateBase on Positive did not throw")
+        } catch let error as ConstrainedError {
+            #expect(error.operation == "updateBase")
+            #expect(error.key == "positive")
+            #expect(error.cause == .invalidArgument("no part of the parametrization is a BaseUpdating"))
+        }
+        #expect(model.$positive.original == original)
+    }
+
+    @Test func partsOfATypeAreFoundInsideCompositions() {
+        let model = Composed()
+        #expect(model.$tail.parts(ofType: Orthogonal<Double>.self).count == 1)
+        #expect(model.$tail.parts(ofType: Scale<Double>.self).map(\.factor) == [2])
+        #expect(model.$positive.parts(ofType: Orthogonal<Double>.self).isEmpty)
+    }
+
+    @Test func modifyPartsChangesThePartInPlaceAndDropsTheCache() throws {
+        let model = Composed()
+        let before = model.tail
+        let count = try model.$tail.modifyParts(ofType: Scale<Double>.self) { $0.factor = 4 }
+        #expect(count == 1)
+        #expect(maxAbsoluteDifference(model.tail, before * 2) <= 1e-15)
+        #expect(throws: ConstrainedError.self) {
+            try model.$tail.modifyParts(ofType: SpectralNorm<Double>.self) { _ in }
+        }
+    }
+}
