@@ -55,7 +55,8 @@ struct ParametrizationTests {
 
     @Test func readingBeforeAnyValueThrowsNoValue() {
         let property = Constrained<Double>(Scale<Double>(factor: 2))
-        #expect(throws: ConstrainedError.self) { try property.value() }
+        let error = #expect(throws: ConstrainedError.self) { try property.value() }
+        #expect(error?.cause == .noValue && error?.operation == "read")
     }
 
     func withoutRightInverse<S: TensorScalar>(_: S.Type) {
