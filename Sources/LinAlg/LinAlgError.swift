@@ -1,4 +1,4 @@
-/// A data-dependent failure of a linear-algebra operation.
+/// A data-dependent failure of a linear-algebra operation or of taking a gradient.
 ///
 /// The description names the operation, the shape of its input and the cause, e.g.
 /// `cholesky: matrix of shape [3, 3] is not positive definite (the leading minor of order 2 is
@@ -7,7 +7,8 @@
 public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Why the operation failed.
     public enum Cause: Equatable, Sendable {
-        /// The matrix is singular: a zero pivot at the given (1-based) position.
+        /// The matrix is singular: `U[pivot, pivot]` of its LU factorisation is exactly zero,
+        /// `pivot` 0-based as every index in Swift (LAPACK's `info` is `pivot + 1`).
         case singular(pivot: Int)
         /// The matrix is not positive definite: the leading minor of this order is not positive.
         case notPositiveDefinite(minor: Int)
@@ -20,6 +21,10 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
         case overflow
         /// LAPACK reported an illegal argument or an error not covered above.
         case lapack(routine: String, info: Int)
+        /// The target of a gradient has more than one element (``shape`` is its shape).
+        case nonScalarTarget
+        /// A non-persistent tape gives one gradient, and it was already taken.
+        case tapeConsumed(tapeID: UInt64)
     }
 
     /// The operation that failed, e.g. `"solve"`.
@@ -44,6 +49,10 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         let what: String
         switch cause {
+        case .nonScalarTarget:
+            return "\(operation): the target must have one element, but has shape \(shape); reduce it first (e.g. .sum())"
+        case .tapeConsumed(let id):
+            return "\(operation): tape \(id) is not persistent and its gradient was already taken; create it with GradientTape(persistent: true) to take several"
         case .singular(let pivot):
             what = "is singular (U[\(pivot), \(pivot)] is exactly zero in the LU factorisation)"
         case .notPositiveDefinite(let minor):

@@ -177,8 +177,8 @@ struct DocumentationExamplesTests {
     @Test func writingYourOwnParametrization() throws {
         let m = Direction()
         #expect(maxDifference(m.d, Tensor<Double>([0.6, 0.8])) < 1e-15)
-        m.$d.original = Tensor<Double>([3, 4, 12])
-        #expect(Swift.abs(m.d.norm().scalar - 1) < 1e-15)
+        m.$d.original = Tensor<Double>([5, 12])
+        #expect(maxDifference(m.d, Tensor<Double>([5.0 / 13, 12.0 / 13])) < 1e-15)
 
         let x = Tensor<Double>.randomNormal([5], seed: 3)
         let check = try gradientCheck(at: [x]) { xs in UnitNorm().forward(xs[0]) }
@@ -293,7 +293,7 @@ struct DocumentationExamplesTests {
         let y = tape.record { (x * x).sum() }
         let dx = try tape.gradient(of: y, wrt: x)
         #expect(dx == Tensor<Double>([2, 4, 6]))
-        #expect(throws: GradientError.self) { try tape.gradient(of: y, wrt: x) }   // consumed
+        #expect(throws: LinAlgError.self) { try tape.gradient(of: y, wrt: x) }   // consumed
 
         let persistent = GradientTape(persistent: true)
         let p = persistent.watch(Tensor<Double>([3]))

@@ -25,6 +25,8 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
     /// The constrained cache's fast path compares it without taking the lock: an unchanged
     /// count proves unchanged content (a changed one only sends the read to the slow path).
     @usableFromInline let writes = Atomic<UInt64>(0)
+    /// The constrained property whose parametrization holds this tensor (0: none).
+    let claims = Atomic<UInt64>(0)
 
     /// A buffer holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
@@ -85,4 +87,11 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
     }
 
     var writeCount: UInt64 { writes.load(ordering: .acquiring) }
+
+    func clear() {
+        value.withLock {
+            $0 = nil
+            writes.add(1, ordering: .releasing)
+        }
+    }
 }

@@ -57,8 +57,26 @@ where First.Scalar == Second.Scalar {
         second.setTraining(isTraining)
     }
 
-    /// The sum of both parts' versions (each only grows, so the sum changes when one does).
-    public var stateVersion: UInt64 { first.stateVersion &+ second.stateVersion }
+    /// A hash of both parts' versions, `mix(mix(first) + second)` with SplitMix64's
+    /// finaliser `mix` (a bijection of `UInt64`); `0` when both are `0`.
+    ///
+    /// Not their sum: the protocol promises only that a counter *changes*, and a sum stays
+    /// the same when one part's counter rises as the other's falls. For a fixed `first`, a
+    /// change of `second` always changes the hash (`mix` is a bijection); a change of both
+    /// keeps it only if the two values line up exactly, a chance of about 2⁻⁶⁴.
+    public var stateVersion: UInt64 {
+        let a = first.stateVersion, b = second.stateVersion
+        guard a != 0 || b != 0 else { return 0 }
+        return Self.mix(Self.mix(a) &+ b)
+    }
+
+    /// SplitMix64's finaliser: a bijection of `UInt64` that spreads every input bit.
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
 }
 
 /// A parametrization made of parts, numbered for naming their state (`w.0.…`, `w.1.…`).

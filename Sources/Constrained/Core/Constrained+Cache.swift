@@ -44,14 +44,21 @@
 //    step (new version) the next read makes a new leaf and evaluates once more.
 //
 // 5. **Threads.** All of the cache's state sits behind one lock (`Lock`, a pthread mutex:
-//    see its file for why not `Synchronization.Mutex`), and the evaluation runs while holding
-//    it: concurrent readers of a stale cache wait for the one evaluation instead of each
-//    running their own, and readers of a valid cache take the lock only long enough to
-//    compare a few integers. Different threads record on different tapes (the recording tape
-//    is task-local), so two threads training the same model concurrently alternate the cache
-//    between their tapes: correct (each gets a value with its own graph), but each
-//    alternation costs an evaluation. Consequence of evaluating under the lock: a
-//    parametrization's `forward` must not read the property it parametrizes.
+//    see its file for why not `Synchronization.Mutex`). Readers of a valid cache take the
+//    lock only long enough to compare a few integers. The evaluation itself runs *outside*
+//    the lock, on a copy of the parametrization, so that a parametrization's `forward` may
+//    read other constrained properties (a tied weight) without lock-order deadlocks; its
+//    result is stored only if nothing changed meanwhile (the original's generation and the
+//    parametrization's generation are those the evaluation started from). A top-level reader
+//    of a stale cache that finds an evaluation in progress waits for it instead of running its
+//    own (so eight threads reading a stale value still cost one evaluation); a reader nested
+//    in another property's evaluation never waits (it evaluates itself), so no wait can close
+//    a cycle between threads. A cycle on one thread (A's `forward` reads B, whose `forward`
+//    reads A) is detected from the stack of properties being evaluated by the current task,
+//    and throws instead of recursing. Different threads record on different tapes (the
+//    recording tape is task-local), so two threads training the same model concurrently
+//    alternate the cache between their tapes: correct (each gets a value with its own graph),
+//    but each alternation costs an evaluation.
 //
 // 6. **Caching off.** `$w.isCaching = false` evaluates `p` on every read (each on the
 //    recording tape's leaf, so gradients are still right, just computed per use).
@@ -89,14 +96,31 @@ extension Constrained {
         /// of its content goes through one of the two mutators below: an unchanged generation
         /// proves an unchanged (identity, version) key without touching the tensor.
         @usableFromInline var originalGeneration: UInt64 = 0
-        @usableFromInline var parametrization: any Parametrization<Scalar>
+        /// Every change (including a mutating call on it) bumps `parametrizationGeneration`.
+        @usableFromInline var parametrization: any Parametrization<Scalar> {
+            didSet { parametrizationGeneration &+= 1 }
+        }
         /// False once the parametrization was removed: reads then return the original.
         @usableFromInline var isParametrized = true
+        /// The shape of the constrained value the parametrization was registered on (the
+        /// initial value's, the first assigned value's, or the value's at
+        /// `parametrize(with:)`); nil before the first value and once the parametrization is
+        /// removed (a plain tensor keeps the shape of its original instead).
+        var registeredShape: [Int]?
+        /// The property's dotted name in its layer, once a traversal has named it: errors
+        /// carry it.
+        var key: String?
         /// The parametrization's `@Parameter`/`@Buffer` tensors, named `0.g`, `1.u`, …
         var stateSlots: [NamedSlot]
         /// Whether `stateSlots` is non-empty (read by the inlined fast path).
         @usableFromInline var hasStateSlots: Bool
         @usableFromInline var isCaching = true
+        /// Whether a top-level evaluation runs (outside the lock) right now: later top-level
+        /// readers wait for its result.
+        var isEvaluating = false
+        /// Incremented by every change of the parametrization (registration, modification,
+        /// removal, mode): an evaluation that started before a change is not stored.
+        var parametrizationGeneration: UInt64 = 0
         var isTraining = true
         @usableFromInline var statistics = CacheStatistics()
         /// The cache entry. Every change refreshes the fast-path copy below.
@@ -152,6 +176,19 @@ extension Constrained {
             self.parametrization = parametrization
             self.stateSlots = ParametrizationReflection.slots(of: parametrization)
             self.hasStateSlots = !stateSlots.isEmpty
+        }
+
+        /// The parametrization's type, for errors; nil once it is removed.
+        var subject: String? {
+            isParametrized ? String(describing: type(of: parametrization)) : nil
+        }
+
+        /// Throws ``ConstrainedError/Cause/shapeMismatch(expected:found:)`` for `operation`
+        /// unless `found` is `expected` (nil expects nothing), before anything changes.
+        func requireShape(_ found: [Int], _ expected: [Int]?, _ operation: String) throws {
+            guard let expected, expected != found else { return }
+            throw ConstrainedError(operation, subject: subject, key: key, shape: found,
+                                   cause: .shapeMismatch(expected: expected, found: found))
         }
 
         /// Replaces the parametrization's tensors (after a change of parametrization).
@@ -213,11 +250,26 @@ extension Constrained {
             return cache.tapeID == tape.id && !tape.isConsumed
         }
 
-        /// The constrained value for a read while `tape` records (nil: recording off).
+        /// The constrained value for a read while `tape` records (nil: recording off),
+        /// evaluated under the lock (for operations that hold it anyway, as removal).
         @usableFromInline
         mutating func read(tape: GradientTape?, owner: UInt64) throws -> Tensor<Scalar> {
+            if let value = try cachedRead(tape: tape, owner: owner) { return value }
+            let input = tape?.leaf(owner: owner, watching: original!) ?? original!
+            statistics.evaluations += 1
+            let value = try parametrization.forward(input)
+            store(value, from: ContentKey(original), shape: original!.shape, tape: tape)
+            return tape == nil ? value.detached() : value
+        }
+
+        /// The answer to a read that needs no evaluation: the cached value when valid, the
+        /// original of an unparametrized property; nil when the parametrization must run.
+        ///
+        /// - Throws: ``ConstrainedError/Cause/noValue`` before the first value.
+        mutating func cachedRead(tape: GradientTape?, owner: UInt64) throws -> Tensor<Scalar>? {
             guard let original else {
-                throw ConstrainedError("read", subject: "@Constrained property of type Tensor<\(Scalar.self)>", cause: .noValue)
+                throw ConstrainedError("read", subject: "a @Constrained property of type Tensor<\(Scalar.self)>",
+                                       key: key, cause: .noValue)
             }
             guard isParametrized else {
                 return tape?.leaf(owner: owner, watching: original) ?? original
@@ -229,14 +281,87 @@ extension Constrained {
                 if tape == nil { refreshFastPath() }
                 return tape == nil ? cache.value.detached() : cache.value
             }
-            let input = tape?.leaf(owner: owner, watching: original) ?? original
-            statistics.evaluations += 1
-            let value = try parametrization.forward(input)
-            if isCaching {
-                cache = CachedValue(value: value, original: ContentKey(original), originalShape: original.shape,
-                                    tapeID: tape?.id,
-                                    state: stateSlots.map { $0.slot.contentKey },
-                                    stateVersion: parametrization.stateVersion)
+            return nil
+        }
+
+        /// Stores `value`, evaluated from the original of key `key` and `shape` on `tape`,
+        /// as the cache entry (when caching), with the state slots' keys as they are now.
+        mutating func store(_ value: Tensor<Scalar>, from key: ContentKey, shape: [Int], tape: GradientTape?) {
+            guard isCaching else { return }
+            cache = CachedValue(value: value, original: key, originalShape: shape,
+                                tapeID: tape?.id,
+                                state: stateSlots.map { $0.slot.contentKey },
+                                stateVersion: parametrization.stateVersion)
+        }
+    }
+}
+
+/// The constrained properties whose evaluation runs on the current task, innermost last: a
+/// read of one of them from inside its own evaluation is a cycle.
+enum EvaluationStack {
+    @TaskLocal static var current: [UInt64] = []
+}
+
+extension Constrained {
+    /// An evaluation to run outside the lock: what it reads, and the generations it started at.
+    struct EvaluationJob {
+        var parametrization: any Parametrization<Scalar>
+        var input: Tensor<Scalar>
+        var key: ContentKey
+        var shape: [Int]
+        var generation: UInt64
+        var parametrizationGeneration: UInt64
+    }
+
+    /// The outcome of a read's first, locked phase.
+    enum EvaluationStep {
+        case value(Tensor<Scalar>)
+        case evaluate(EvaluationJob)
+    }
+
+    /// The slow path of a read: the cache when valid, otherwise one evaluation of the
+    /// parametrization outside the lock (rule 5).
+    @usableFromInline
+    func evaluate(tape: GradientTape?) throws -> Tensor<Scalar> {
+        let owner = slotID
+        let stack = EvaluationStack.current
+        let nested = !stack.isEmpty
+        if stack.contains(owner) {
+            let key = state.withLock { $0.key }
+            throw ConstrainedError("read", subject: state.withLock { $0.subject }, key: key,
+                                   cause: .invalidArgument("the parametrization's forward reads this property again while evaluating it (directly or through other properties whose forward reads it); a property's value cannot depend on itself"))
+        }
+        let step: EvaluationStep = try state.withLock { s in
+            while true {
+                if let value = try s.cachedRead(tape: tape, owner: owner) { return .value(value) }
+                if !s.isEvaluating || nested { break }
+                state.wait()
+            }
+            if !nested { s.isEvaluating = true }
+            s.statistics.evaluations += 1
+            let original = s.original!
+            return .evaluate(EvaluationJob(parametrization: s.parametrization,
+                                 input: tape?.leaf(owner: owner, watching: original) ?? original,
+                                 key: ContentKey(original), shape: original.shape,
+                                 generation: s.originalGeneration,
+                                 parametrizationGeneration: s.parametrizationGeneration))
+        }
+        guard case .evaluate(var job) = step else {
+            if case .value(let value) = step { return value }
+            fatalError("unreachable")
+        }
+        let result = Result {
+            try EvaluationStack.$current.withValue(stack + [owner]) { try job.parametrization.forward(job.input) }
+        }
+        return try state.withLock { s in
+            if !nested {
+                s.isEvaluating = false
+                state.broadcast()
+            }
+            let value = try result.get()
+            if s.originalGeneration == job.generation, s.parametrizationGeneration == job.parametrizationGeneration {
+                s.parametrization = job.parametrization
+                s.store(value, from: job.key, shape: job.shape, tape: tape)
             }
             return tape == nil ? value.detached() : value
         }

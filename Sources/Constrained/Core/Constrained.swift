@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A tensor property that always satisfies a constraint: `@Constrained(p) var w: Tensor<S>`.
 ///
 /// The property stores an unconstrained tensor, the *original*, and reads as
@@ -42,6 +44,53 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// The owner id the gradient tape keys the original's leaves on.
     @usableFromInline let slotID = OwnerID.next()
     @usableFromInline let state: Lock<State>
+    /// Unused: the original is never a parametrization's state (``TensorSlot``).
+    let claims = Atomic<UInt64>(0)
+
+    /// Frees the parametrization's state tensors for registration elsewhere.
+    deinit {
+        let owner = slotID
+        state.withLock { s in
+            for named in s.stateSlots { named.slot.release(from: owner) }
+        }
+    }
+
+    /// Claims `slots` (a parametrization's `@Parameter`/`@Buffer` tensors) as this property's
+    /// state, so that one stateful instance is never registered on two properties, which
+    /// would then share its tensors silently.
+    ///
+    /// - Throws: ``ConstrainedError/Cause/invalidArgument(_:)`` naming the first tensor that
+    ///   another property holds; no slot is claimed then.
+    static func claim(_ slots: [NamedSlot], for owner: UInt64, subject: String?, key: String?) throws {
+        var claimed: [any TensorSlot] = []
+        for named in slots {
+            let isNew = named.slot.claims.load(ordering: .acquiring) != owner
+            guard named.slot.claim(for: owner) else {
+                for slot in claimed { slot.release(from: owner) }
+                throw ConstrainedError("register", subject: subject, key: key, cause: .invalidArgument(
+                    "its state tensor \"\(named.name)\" is already held by another constrained property: an instance with @Parameter/@Buffer state cannot be registered twice (the properties would share that state); create one instance per property, e.g. `SpectralNorm()` for each layer"))
+            }
+            if isNew { claimed.append(named.slot) }
+        }
+    }
+
+    /// Throws as ``claim(_:for:subject:key:)`` when another property holds one of the state
+    /// tensors of `parametrization`, before a registration runs its right inverse (which
+    /// would change the other property's state).
+    static func requireUnclaimed(_ parametrization: Any, subject: String) throws {
+        let slots = ParametrizationReflection.slots(of: parametrization)
+        guard slots.contains(where: { $0.slot.claims.load(ordering: .acquiring) != 0 }) else { return }
+        try claim(slots, for: 0, subject: subject, key: nil)
+    }
+
+    /// ``claim(_:for:subject:key:)`` for a registration that cannot throw.
+    func claimOrStop(_ s: State) {
+        do {
+            try Self.claim(s.stateSlots, for: slotID, subject: s.subject, key: s.key)
+        } catch {
+            fatalError("@Constrained: \(error). The throwing form: `try $w.parametrize(with: p)` on a property declared without a parametrization.")
+        }
+    }
 
     /// Registers `parametrization` on the constrained value `wrappedValue`: the original is
     /// `parametrization.rightInverse(wrappedValue)`, or `wrappedValue` itself when it has no
@@ -54,12 +103,27 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         var p = parametrization
         let original: Tensor<Scalar>
         do {
+            try Self.requireUnclaimed(p, subject: String(describing: P.self))
             try p.register(shape: wrappedValue.shape)
             original = try Self.initialOriginal(of: wrappedValue, under: &p)
         } catch {
             fatalError("@Constrained(\(P.self)): registration on the initial value of shape \(wrappedValue.shape) failed: \(error)")
         }
-        state = Lock(State(original: original, parametrization: p))
+        var s = State(original: original, parametrization: p)
+        s.registeredShape = wrappedValue.shape
+        state = Lock(s)
+        claimOrStop(s)
+    }
+
+    /// A property under the registered `parametrization` holding `original`, for a constrained
+    /// value of `shape`.
+    ///
+    /// - Throws: when the parametrization's state is held by another property.
+    init(original: Tensor<Scalar>, registered parametrization: any Parametrization<Scalar>, shape: [Int]) throws {
+        var s = State(original: original.detached(), parametrization: parametrization)
+        s.registeredShape = shape
+        try Self.claim(s.stateSlots, for: slotID, subject: s.subject, key: nil)
+        state = Lock(s)
     }
 
     /// The original for the constrained value `value`: `p.rightInverse(value)`, or `value`
@@ -87,7 +151,9 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// Registers `parametrization` on a property without a value yet: assign one (`w = y`, which
     /// runs the right inverse, or `$w.original = x`) before reading it.
     public init<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
-        state = Lock(State(original: nil, parametrization: parametrization))
+        let s = State(original: nil, parametrization: parametrization)
+        state = Lock(s)
+        claimOrStop(s)
     }
 
     /// The constrained value, `parametrization.forward(original)`, from the cache when valid.
@@ -123,17 +189,14 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     public func value() throws -> Tensor<Scalar> {
         let tape = GradientTape.recording
         if tape == nil, let hit = state.withLock({ $0.untrackedHit() }) { return hit }
-        let owner = slotID
-        return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+        return try evaluate(tape: tape)
     }
 
     /// The slow path of reading the property: evaluation, recorded reads, errors.
     @usableFromInline
     func readOrTrap() -> Tensor<Scalar> {
         do {
-            let tape = GradientTape.recording
-            let owner = slotID
-            return try state.withLock { s in try s.read(tape: tape, owner: owner) }
+            return try evaluate(tape: GradientTape.recording)
         } catch {
             fatalError("@Constrained: reading the constrained value failed: \(error). Use `try $w.value()` to handle the error.")
         }
@@ -152,29 +215,60 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         let y = y.detached()
         try state.withLock { s in
             guard s.isParametrized else {
+                try s.requireShape(y.shape, s.original?.shape, "assign")
                 s.setOriginal(y)
                 s.cache = nil
                 return
             }
+            try s.requireShape(y.shape, s.registeredShape, "assign")
             // Value types are restored by working on a copy; tensors held by reference
             // (`@Parameter`, `@Buffer`, possibly updated by the right inverse, as an orthogonal
-            // base is) are restored from a snapshot. Restoring a snapshot puts back the same
-            // storages at the same versions, so a cache computed before stays valid.
+            // base is) are restored from a snapshot, and a slot the right inverse gave its
+            // first value is emptied again. Restoring a snapshot puts back the same storages at
+            // the same versions, so a cache computed before stays valid.
             var p = s.parametrization
             let snapshot = s.stateSlots.map { $0.slot.boxedValue() }
             do {
                 // The first value of a property declared without one registers the shape.
                 if s.original == nil { try p.register(shape: y.shape) }
-                let x = try withoutRecording { try p.rightInverse(y) }
+                let x = try withoutRecording { try p.rightInverse(y) }.detached()
+                if let current = s.original, x.shape != current.shape {
+                    throw ConstrainedError("rightInverse", subject: s.subject, key: s.key, shape: x.shape,
+                                           cause: .shapeMismatch(expected: current.shape, found: x.shape))
+                }
                 s.parametrization = p
-                s.setOriginal(x.detached())
+                if s.original == nil { s.registeredShape = y.shape }
+                s.setOriginal(x)
                 s.cache = nil
             } catch {
                 for (named, saved) in zip(s.stateSlots, snapshot) {
-                    if let saved { named.slot.setBoxedValue(saved) }
+                    if let saved { named.slot.setBoxedValue(saved) } else { named.slot.clear() }
                 }
                 throw error
             }
+        }
+    }
+
+    /// Replaces the original, without any right inverse, and drops the cache; the throwing
+    /// form of setting ``original``.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause
+    ///   ``ConstrainedError/Cause/shapeMismatch(expected:found:)`` when `x` has another shape
+    ///   than the current original, or what ``Parametrization/register(shape:)`` throws for
+    ///   the first original of a property declared without a value. Nothing changes then.
+    public func setOriginal(_ x: Tensor<Scalar>) throws {
+        let x = x.detached()
+        try state.withLock { s in
+            if let current = s.original {
+                try s.requireShape(x.shape, current.shape, "setOriginal")
+            } else if s.isParametrized {
+                var p = s.parametrization
+                try p.register(shape: x.shape)
+                s.parametrization = p
+                s.registeredShape = x.shape
+            }
+            s.setOriginal(x)
+            s.cache = nil
         }
     }
 
@@ -184,7 +278,8 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// constrained value is computed from), so a loss may use it directly (a regulariser on
     /// the original). Setting replaces it, without any right inverse, and drops the cache.
     ///
-    /// - Precondition: the property has a value (when reading).
+    /// - Precondition: the property has a value (when reading); the new original has the
+    ///   current one's shape (when setting: ``setOriginal(_:)`` is the throwing form).
     public var original: Tensor<Scalar> {
         get {
             guard let x = storedValue else {
@@ -194,17 +289,10 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             return x
         }
         set {
-            let x = newValue.detached()
-            state.withLock { s in
-                if s.original == nil, s.isParametrized {
-                    do {
-                        try s.parametrization.register(shape: x.shape)
-                    } catch {
-                        fatalError("@Constrained: registering the first original failed: \(error)")
-                    }
-                }
-                s.setOriginal(x)
-                s.cache = nil
+            do {
+                try setOriginal(newValue)
+            } catch {
+                fatalError("@Constrained: setting the original failed: \(error). Use `try $w.setOriginal(x)` to handle the error.")
             }
         }
     }
@@ -231,8 +319,13 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     public func modifyParametrization<R>(_ body: (inout any Parametrization<Scalar>) throws -> R) rethrows -> R {
         try state.withLock { s in
             defer {
-                s.setStateSlots(s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : [])
+                let slots = s.isParametrized ? ParametrizationReflection.slots(of: s.parametrization) : []
+                for named in s.stateSlots where !slots.contains(where: { $0.slot === named.slot }) {
+                    named.slot.release(from: slotID)
+                }
+                s.setStateSlots(slots)
                 s.cache = nil
+                claimOrStop(s)
             }
             return try body(&s.parametrization)
         }
@@ -256,13 +349,23 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             // Every map of the catalogue keeps the shape, so the appended part maps values of
             // the original's shape too.
             var p = parametrization
-            try p.register(shape: current.shape)
+            try p.register(shape: s.registeredShape ?? current.shape)
+            let newSlots = ParametrizationReflection.slots(of: p)
+            try Self.claim(newSlots, for: slotID, subject: String(describing: P.self), key: s.key)
             if s.isParametrized {
                 s.parametrization = Composed(AnyParametrization(s.parametrization), p)
             } else {
-                s.setOriginal(try Self.initialOriginal(of: current, under: &p))
+                let x: Tensor<Scalar>
+                do {
+                    x = try Self.initialOriginal(of: current, under: &p)
+                } catch {
+                    for named in newSlots { named.slot.release(from: slotID) }
+                    throw error
+                }
+                s.setOriginal(x)
                 s.parametrization = p
                 s.isParametrized = true
+                s.registeredShape = current.shape
             }
             s.parametrization.setTraining(s.isTraining)
             s.setStateSlots(ParametrizationReflection.slots(of: s.parametrization))
@@ -332,7 +435,9 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
             if value == .constrained, s.original != nil {
                 s.setOriginal(try withoutRecording { try s.read(tape: nil, owner: owner) }.detached())
             }
+            for named in s.stateSlots { named.slot.release(from: owner) }
             s.isParametrized = false
+            s.registeredShape = nil
             s.parametrization = Identity<Scalar>()
             s.setStateSlots([])
             s.cache = nil
@@ -365,6 +470,18 @@ extension Constrained: TypedTensorSlot {
             preconditionFailure("Constrained<\(Scalar.self)>: cannot store a \(type(of: boxed)) as the original")
         }
         original = tensor
+    }
+
+    /// Records the property's dotted name in its layer, for errors (traversal calls it).
+    func name(_ key: String) {
+        state.withLock { s in if s.key != key { s.key = key } }
+    }
+
+    func clear() {
+        state.withLock { s in
+            s.setOriginal(nil)
+            s.cache = nil
+        }
     }
 
     func modify<R>(_ body: (inout Tensor<Scalar>) throws -> R) rethrows -> R {

@@ -22,6 +22,8 @@ final class Lock<Value>: @unchecked Sendable {
     /// exclusive access, and a class's `var` would add a dynamic exclusivity check (two
     /// runtime calls and a thread-local lookup) to every access.
     @usableFromInline let value: UnsafeMutablePointer<Value>
+    /// Signalled when a waiter's condition may have changed (``broadcast()``).
+    let condition: UnsafeMutablePointer<pthread_cond_t>
 
     /// A lock protecting `value`.
     @usableFromInline
@@ -32,9 +34,15 @@ final class Lock<Value>: @unchecked Sendable {
         mutex.initialize(to: pthread_mutex_t())
         let status = pthread_mutex_init(mutex, nil)
         precondition(status == 0, "pthread_mutex_init failed: \(status)")
+        condition = .allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        let conditionStatus = pthread_cond_init(condition, nil)
+        precondition(conditionStatus == 0, "pthread_cond_init failed: \(conditionStatus)")
     }
 
     deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
         value.deinitialize(count: 1)
@@ -47,5 +55,16 @@ final class Lock<Value>: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value.pointee)
+    }
+
+    /// Releases the lock until ``broadcast()`` is called, then takes it again. Call only from
+    /// inside ``withLock(_:)``'s body, and re-check the awaited condition after it returns.
+    func wait() {
+        pthread_cond_wait(condition, mutex)
+    }
+
+    /// Wakes every thread in ``wait()``.
+    func broadcast() {
+        pthread_cond_broadcast(condition)
     }
 }

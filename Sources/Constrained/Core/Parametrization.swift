@@ -47,7 +47,11 @@
 /// parametrization: `forward`, `rightInverse` and ``setTraining(_:)`` are `mutating` so a
 /// struct can update its plain stored properties; a non-mutating implementation satisfies
 /// them too. `@Parameter`/`@Buffer` hold their tensor by reference: copies of a
-/// parametrization share those tensors, so register a fresh instance per property.
+/// parametrization share those tensors, so register a fresh instance per property: a
+/// registration whose instance's tensors another live property already holds throws a
+/// ``ConstrainedError`` (cause ``ConstrainedError/Cause/invalidArgument(_:)``) before it runs
+/// anything, rather than letting two layers share spectral norm's `u`, `v` silently (a layer
+/// initialiser stops with that message). An instance without such tensors may be shared.
 ///
 /// **Mode.** ``setTraining(_:)`` is called when the enclosing layer switches between training
 /// and evaluation (`model.isTraining = false`); spectral norm stops its power iteration in

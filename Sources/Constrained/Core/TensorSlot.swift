@@ -67,6 +67,24 @@ protocol TensorSlot: AnyObject, Sendable {
     func boxedValue() -> Any?
     /// Replaces the value with `value`, a `Tensor<Scalar>` of this slot's scalar type.
     func setBoxedValue(_ value: Any)
+    /// Removes the value (the slot is unset again): the rollback of a slot a failed right
+    /// inverse gave its first value.
+    func clear()
+    /// The id of the constrained property whose parametrization holds this slot, 0 for none.
+    var claims: Atomic<UInt64> { get }
+}
+
+extension TensorSlot {
+    /// Marks the slot as state of the property `owner`; false when another property holds it.
+    func claim(for owner: UInt64) -> Bool {
+        let (exchanged, current) = claims.compareExchange(expected: 0, desired: owner, ordering: .acquiringAndReleasing)
+        return exchanged || current == owner
+    }
+
+    /// Frees the slot if `owner` holds it.
+    func release(from owner: UInt64) {
+        _ = claims.compareExchange(expected: owner, desired: 0, ordering: .acquiringAndReleasing)
+    }
 }
 
 /// A slot of a known scalar type: optimizers update it in place through this.

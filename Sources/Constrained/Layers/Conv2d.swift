@@ -97,8 +97,11 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
         let w = Tensor<Scalar>.randomUniform([outChannels, inChannels / groups, kernelSize.height, kernelSize.width],
                                              from: -bound, to: bound, using: &generator)
         let b = bias ? Tensor<Scalar>.randomUniform([outChannels], from: -bound, to: bound, using: &generator) : nil
-        self.init(weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: groups,
-                  weightParametrization: parametrization)
+        self.init(weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        // A start outside the constraint's set starts at `p.forward(w)` instead (see Linear).
+        _weight = Constrained.startingOrStop(at: w, under: parametrization,
+                                             layer: "Conv2d(\(inChannels), \(outChannels), kernelSize: \(kernelSize))",
+                                             fix: "conv.constrainWeight(p)")
     }
 
     /// A randomly initialised convolution, reproducible from `seed` (system randomness when nil).
@@ -134,9 +137,12 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
 
     /// Puts the constraint `parametrization` on the kernel, replacing any earlier one; the
     /// current kernel is taken as the constrained value. Register before creating the optimizer.
-    public func constrainWeight<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
+    ///
+    /// - Throws: what the parametrization's `register(shape:)` or right inverse throws; the
+    ///   layer is then unchanged.
+    public func constrainWeight<P: Parametrization>(_ parametrization: P) throws where P.Scalar == Scalar {
         let current = withoutRecording { weight }
-        _weight = Constrained(wrappedValue: current, parametrization)
+        _weight = try Constrained.registered(parametrization, on: current)
     }
 
     /// The convolution of `x` `[batch, inChannels, H, W]`.

@@ -33,6 +33,8 @@ public protocol Layer: AnyObject {}
 protocol ConstrainedProperty: AnyObject {
     var namedSlots: [NamedSlot] { get }
     var isTraining: Bool { get set }
+    /// Records the property's dotted name, which its errors then carry.
+    func name(_ key: String)
 }
 
 extension Constrained: ConstrainedProperty {}
@@ -79,6 +81,7 @@ struct LayerTraversal {
             let name = join(prefix, ParametrizationReflection.propertyName(label))
             guard seenSlots.insert(ObjectIdentifier(property)).inserted else { return }
             constrained.append((name, property))
+            property.name(name)
             for named in property.namedSlots {
                 if named.slot !== property {
                     guard seenSlots.insert(ObjectIdentifier(named.slot)).inserted else { continue }

@@ -12,7 +12,7 @@
 /// let plain = Linear<Double>(3, 4)                        // weight, bias
 /// let normalised = Linear(3, 4, weight: SpectralNorm<Double>())  // σ(W) = 1
 /// let square = Linear<Double>(8, 8)
-/// square.constrainWeight(Orthogonal())                     // from now on orthogonal
+/// try square.constrainWeight(Orthogonal())                 // from now on orthogonal
 /// normalised.weight                     // the constrained value, cached
 /// normalised.$weight.original           // what the optimizer updates
 /// normalised.parameterNames             // ["weight.original", "bias"]
@@ -20,7 +20,12 @@
 ///
 /// The initial weight is a constrained value: the parametrization's right inverse (when it
 /// has one) maps it to the original, so an orthogonal weight starts as the orthogonal factor
-/// of the random initialisation. A plain layer's tensors are named `weight` and `bias`; a
+/// of the random initialisation. When the random start is not a point of the set (a
+/// `Positive()` weight from a start with negative entries), it becomes the original instead,
+/// so the weight starts at `p.forward(start)` (`softplus(start)`), a point of the set: the
+/// initialiser never traps on a constraint's set, only on a constraint that has no matrices of
+/// the layer's shape (`Skew()` on a non-square layer), a mistake in the code whose throwing
+/// form is ``constrainWeight(_:)``. A plain layer's tensors are named `weight` and `bias`; a
 /// constrained one's `weight.original`, plus the parametrization's state (`weight.0.u`, …).
 ///
 /// Writing one's own layer is as short: declare `@Constrained(SpectralNorm()) var weight`
@@ -54,17 +59,36 @@ public final class Linear<Scalar: TensorScalar>: Layer {
     ///   - bias: the bias, of shape `[out]`, or nil for none.
     ///   - weightParametrization: a constraint for the weight; `weight` is then a
     ///     constrained value (its right inverse gives the original).
+    /// - Precondition: the shapes fit, and `weight` is a point of the constraint's set. The
+    ///   throwing form: `let layer = Linear(weight: w, bias: b)`, then
+    ///   `try layer.constrainWeight(p)`.
     public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>?,
                 weightParametrization: (any Parametrization<Scalar>)? = nil) {
+        Self.checkShapes(weight, bias)
+        outputSize = weight.shape[0]
+        inputSize = weight.shape[1]
+        _weight = Constrained.registering(weightParametrization, on: weight)
+        _bias = bias.map { Parameter(wrappedValue: $0) }
+    }
+
+    /// A layer whose weight starts at a point of the set of `weightParametrization` near the
+    /// random `start` (see ``Constrained/starting(at:under:)``).
+    private init(start: Tensor<Scalar>, bias: Tensor<Scalar>?, weightParametrization: (any Parametrization<Scalar>)?) {
+        Self.checkShapes(start, bias)
+        outputSize = start.shape[0]
+        inputSize = start.shape[1]
+        _weight = Constrained.startingOrStop(at: start, under: weightParametrization,
+                                             layer: "Linear(\(start.shape[1]), \(start.shape[0]))",
+                                             fix: "layer.constrainWeight(p)")
+        _bias = bias.map { Parameter(wrappedValue: $0) }
+    }
+
+    private static func checkShapes(_ weight: Tensor<Scalar>, _ bias: Tensor<Scalar>?) {
         precondition(weight.rank == 2, "Linear: weight must be [out, in], got shape \(weight.shape)")
         if let bias {
             precondition(bias.shape == [weight.shape[0]],
                          "Linear: bias shape \(bias.shape) does not match weight shape \(weight.shape)")
         }
-        outputSize = weight.shape[0]
-        inputSize = weight.shape[1]
-        _weight = Constrained.registering(weightParametrization, on: weight)
-        _bias = bias.map { Parameter(wrappedValue: $0) }
     }
 
     /// A randomly initialised layer (PyTorch's initialisation) drawing from `generator`.
@@ -86,7 +110,7 @@ public final class Linear<Scalar: TensorScalar>: Layer {
         let bound = 1 / Scalar(inputSize).squareRoot()
         let w = Tensor<Scalar>.randomUniform([outputSize, inputSize], from: -bound, to: bound, using: &generator)
         let b = bias ? Tensor<Scalar>.randomUniform([outputSize], from: -bound, to: bound, using: &generator) : nil
-        self.init(weight: w, bias: b, weightParametrization: parametrization)
+        self.init(start: w, bias: b, weightParametrization: parametrization)
     }
 
     /// A randomly initialised layer (PyTorch's initialisation), reproducible from `seed`, or
@@ -128,9 +152,13 @@ public final class Linear<Scalar: TensorScalar>: Layer {
     /// `parametrization.rightInverse(weight)` (or the weight itself without a right inverse).
     /// Register before creating the optimizer: the parameter's name changes from `weight`
     /// to `weight.original`.
-    public func constrainWeight<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
+    ///
+    /// - Throws: what the parametrization's `register(shape:)` or right inverse throws (the
+    ///   set has no matrices of this shape, or the current weight is not a point of it); the
+    ///   layer is then unchanged.
+    public func constrainWeight<P: Parametrization>(_ parametrization: P) throws where P.Scalar == Scalar {
         let current = withoutRecording { weight }
-        _weight = Constrained(wrappedValue: current, parametrization)
+        _weight = try Constrained.registered(parametrization, on: current)
     }
 
     /// `x Wᵀ + b` for `x` of shape `[..., inputSize]`.

@@ -5,7 +5,8 @@
 /// `bias` `[hidden]`; an input `[batch, inputSize]` and a state `[batch, hidden]` give the
 /// next state `[batch, hidden]`. All three start uniform in `(−1/√hidden, 1/√hidden)` as in
 /// PyTorch (the recurrent kernel as the constrained value: a parametrization's right inverse
-/// maps it to the original), and `σ` is an ``Activation`` or expRNN's ``ModReLU`` (whose
+/// maps it to the original; a start outside the constraint's set becomes the original, so the
+/// kernel starts at `p.forward(start)`, as for ``Linear``), and `σ` is an ``Activation`` or expRNN's ``ModReLU`` (whose
 /// bias `b` is trained with the cell, named `modReLU.bias`).
 ///
 /// ```swift
@@ -76,7 +77,10 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
         let bound = 1 / Scalar(hiddenSize).squareRoot()
         input = Tensor.randomUniform([hiddenSize, inputSize], from: -bound, to: bound, using: &generator)
         let w = Tensor<Scalar>.randomUniform([hiddenSize, hiddenSize], from: -bound, to: bound, using: &generator)
-        _recurrent = Constrained.registering(parametrization, on: w)
+        // A start outside the constraint's set starts at `p.forward(w)` instead (see Linear).
+        _recurrent = Constrained.startingOrStop(at: w, under: parametrization,
+                                                layer: "RNNCell(inputSize: \(inputSize), hiddenSize: \(hiddenSize))",
+                                                fix: "cell.constrainRecurrent(p)")
         _bias = bias ? Parameter(wrappedValue: Tensor.randomUniform([hiddenSize], from: -bound, to: bound, using: &generator)) : nil
         modReLU = nonlinearity == .modReLU ? ModReLU(features: hiddenSize, using: &generator) : nil
     }
@@ -113,9 +117,12 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// Puts the constraint `parametrization` on the recurrent kernel, replacing any earlier
     /// one; the current kernel is taken as the constrained value. Register before creating
     /// the optimizer (the name changes from `recurrent` to `recurrent.original`).
-    public func constrainRecurrent<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
+    ///
+    /// - Throws: what the parametrization's `register(shape:)` or right inverse throws; the
+    ///   cell is then unchanged.
+    public func constrainRecurrent<P: Parametrization>(_ parametrization: P) throws where P.Scalar == Scalar {
         let current = withoutRecording { recurrent }
-        _recurrent = Constrained(wrappedValue: current, parametrization)
+        _recurrent = try Constrained.registered(parametrization, on: current)
     }
 
     /// A zero state `[batchSize, hidden]`.

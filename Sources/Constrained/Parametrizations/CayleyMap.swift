@@ -20,27 +20,45 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
     /// The Cayley map.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("CayleyMap", shape, operation: "register")
+    }
+
     /// `(I − X)⁻¹ (I + X)`.
     ///
-    /// - Throws: ``ConstrainedError`` for a non-square input; `LinAlgError` when `I − X`
-    ///   is singular (never for a skew-symmetric `X`).
+    /// - Throws: ``ConstrainedError`` for a non-square input, or with cause
+    ///   ``ConstrainedError/Cause/linearAlgebra(_:)`` when `I − X` is singular (never for a
+    ///   skew-symmetric `X`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ConstrainedError.requireSquare("CayleyMap", x.shape)
         let identity = Tensor<Scalar>.eye(x.shape[x.rank - 1])
-        return try solve(identity - x, identity + x)
+        return try ConstrainedError.wrappingLinearAlgebra("forward", subject: "CayleyMap") {
+            try solve(identity - x, identity + x)
+        }
     }
 
     /// `(Q + I)⁻¹ (Q − I)`.
     ///
-    /// - Throws: ``ConstrainedError`` for a non-square input; `LinAlgError` when `Q` has
-    ///   the eigenvalue −1.
+    /// - Throws: ``ConstrainedError`` for a non-square input, or with cause
+    ///   ``ConstrainedError/Cause/notInImage(_:)`` when `Q` has the eigenvalue −1 (`Q + I` is
+    ///   singular): such a `Q` is no Cayley transform of any `X`, the same "no preimage" every
+    ///   parametrization reports that way; the detail quotes the linear-algebra failure.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ConstrainedError.requireSquare("CayleyMap", y.shape, operation: "rightInverse")
         let identity = Tensor<Scalar>.eye(y.shape[y.rank - 1])
-        return try solve(y + identity, y - identity)
+        do {
+            return try solve(y + identity, y - identity)
+        } catch let error as LinAlgError {
+            throw ConstrainedError("rightInverse", subject: "CayleyMap", shape: y.shape,
+                                   cause: .notInImage("the matrix has the eigenvalue −1, so Q + I is singular (\(error))"))
+        }
     }
 }

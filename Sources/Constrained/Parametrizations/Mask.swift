@@ -21,6 +21,14 @@ public struct Mask<Scalar: TensorScalar>: Parametrization {
         _mask = Buffer(wrappedValue: mask)
     }
 
+    /// Accepts a shape the mask broadcasts to without changing it.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   otherwise.
+    public func register(shape: [Int]) throws {
+        try Self.requireFits(mask.shape, shape)
+    }
+
     /// `X ⊙ mask`.
     ///
     /// - Throws: ``ConstrainedError`` when the mask does not broadcast to `x`'s shape.

@@ -16,6 +16,14 @@ public struct MatrixExp<Scalar: TensorScalar>: Parametrization {
     /// The matrix exponential.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("MatrixExp", shape, operation: "register")
+    }
+
     /// `e^X`.
     ///
     /// - Throws: ``ConstrainedError`` for a non-square input; `LinAlgError` when `X`

@@ -15,6 +15,14 @@ public struct Skew<Scalar: TensorScalar>: Parametrization {
     /// The skew-symmetric parametrization.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("Skew", shape, operation: "register")
+    }
+
     /// `triu(X, 1) − triu(X, 1)ᵀ`.
     ///
     /// - Throws: ``ConstrainedError`` when `x` is not a (batch of) square matrix.

@@ -14,6 +14,14 @@ public struct Symmetric<Scalar: TensorScalar>: Parametrization {
     /// The symmetric parametrization.
     public init() {}
 
+    /// Accepts a square matrix or a batch of them, `(..., n, n)`.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidShape(_:)``
+    ///   for any other shape.
+    public func register(shape: [Int]) throws {
+        try ConstrainedError.requireSquare("Symmetric", shape, operation: "register")
+    }
+
     /// `triu(X) + triu(X, 1)ᵀ`.
     ///
     /// - Throws: ``ConstrainedError`` when `x` is not a (batch of) square matrix.

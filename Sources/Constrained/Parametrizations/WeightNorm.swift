@@ -32,6 +32,14 @@ public struct WeightNorm<Scalar: TensorScalar>: Parametrization {
         _g = Parameter()
     }
 
+    /// Accepts any shape for which `dim` is in range (every shape for `dim: nil`).
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidArgument(_:)``
+    ///   when `dim` is out of range for `shape`.
+    public func register(shape: [Int]) throws {
+        _ = try Self.norms(Tensor<Scalar>.zeros(shape), dim: dim, operation: "register")
+    }
+
     /// `g · v / ‖v‖`.
     ///
     /// - Throws: ``ConstrainedError`` when `dim` is out of range or `g` does not fit `v`.
@@ -59,11 +67,11 @@ public struct WeightNorm<Scalar: TensorScalar>: Parametrization {
     /// whole norm (shape `[]`); differentiable.
     ///
     /// LinAlg's `norm` guards the sum of squares against overflow and underflow.
-    static func norms(_ v: Tensor<Scalar>, dim: Int?) throws -> Tensor<Scalar> {
+    static func norms(_ v: Tensor<Scalar>, dim: Int?, operation: String = "forward") throws -> Tensor<Scalar> {
         guard let dim else { return v.norm() }
         let rank = v.rank
         guard dim >= -rank && dim < rank else {
-            throw ConstrainedError("forward", subject: "WeightNorm", shape: v.shape, cause: .invalidArgument("dim \(dim) is out of range (expected -\(rank)...\(rank - 1), or nil for the whole tensor)"))
+            throw ConstrainedError(operation, subject: "WeightNorm", shape: v.shape, cause: .invalidArgument("dim \(dim) is out of range (expected -\(rank)...\(rank - 1), or nil for the whole tensor)"))
         }
         let d = dim < 0 ? dim + rank : dim
         let others = (0..<rank).filter { $0 != d }

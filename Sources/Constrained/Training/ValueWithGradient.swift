@@ -20,7 +20,7 @@
 ///   - model: the model whose trainable tensors the gradients are taken with respect to.
 ///   - body: computes a one-element tensor (a loss) from the model; may throw.
 /// - Returns: the value (detached) and the gradients of tensors of the loss's scalar type.
-/// - Throws: what `body` throws, or `GradientError.nonScalarTarget(shape:)`.
+/// - Throws: what `body` throws, or a `LinAlgError` with cause `nonScalarTarget`.
 public func valueWithGradient<Model: Layer, Scalar>(
     of model: Model, _ body: (Model) throws -> Tensor<Scalar>
 ) throws -> (value: Tensor<Scalar>, gradients: NamedTensors<Scalar>) {

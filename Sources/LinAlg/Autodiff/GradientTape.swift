@@ -136,14 +136,15 @@ public final class GradientTape: @unchecked Sendable {
     ///
     /// An input that `target` does not depend on gets zeros of its shape.
     ///
-    /// - Throws: ``GradientError`` when `target` has more than one element, or this
-    ///   non-persistent tape was already consumed.
+    /// - Throws: ``LinAlgError`` with cause ``LinAlgError/Cause/nonScalarTarget`` when
+    ///   `target` has more than one element, or ``LinAlgError/Cause/tapeConsumed(tapeID:)``
+    ///   when this non-persistent tape's gradient was already taken.
     public func gradient<Scalar>(of target: Tensor<Scalar>, wrt inputs: [Tensor<Scalar>]) throws -> [Tensor<Scalar>] {
         guard target.scalarCount == 1 else {
-            throw GradientError.nonScalarTarget(shape: target.shape)
+            throw LinAlgError(operation: "gradient", shape: target.shape, cause: .nonScalarTarget)
         }
         try state.withLock { s in
-            if s.isConsumed { throw GradientError.tapeConsumed(tapeID: id) }
+            if s.isConsumed { throw LinAlgError(operation: "gradient", shape: target.shape, cause: .tapeConsumed(tapeID: id)) }
             if !isPersistent {
                 s.isConsumed = true
                 // The owned leaves share their owners' storage; dropping them now lets an
@@ -247,20 +248,8 @@ public func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
     try GradientTape.$current.withValue(nil) { try body() }
 }
 
-/// An error taking a gradient.
-public enum GradientError: Error, CustomStringConvertible, Equatable {
-    /// The target of a gradient must have exactly one element.
-    case nonScalarTarget(shape: [Int])
-    /// A non-persistent tape gives one gradient; it was already taken.
-    case tapeConsumed(tapeID: UInt64)
-
-    /// What went wrong and how to fix it.
-    public var description: String {
-        switch self {
-        case .nonScalarTarget(let shape):
-            return "gradient(of:wrt:): the target must have one element, but has shape \(shape); reduce it first (e.g. .sum())"
-        case .tapeConsumed(let id):
-            return "gradient(of:wrt:): tape \(id) is not persistent and its gradient was already taken; create it with GradientTape(persistent: true) to take several"
-        }
-    }
-}
+/// The former error type of ``GradientTape/gradient(of:wrt:)``: its failures are now
+/// ``LinAlgError``s with cause ``LinAlgError/Cause/nonScalarTarget`` or
+/// ``LinAlgError/Cause/tapeConsumed(tapeID:)``.
+@available(*, deprecated, renamed: "LinAlgError")
+public typealias GradientError = LinAlgError

@@ -33,7 +33,7 @@ public func inverse<Scalar>(_ a: Tensor<Scalar>) throws -> Tensor<Scalar> {
                     info = Scalar.getri(n: Int32(n), a: m, lda: Int32(n), ipiv: piv.baseAddress!)
                 }
                 if info > 0 {
-                    throw LinAlgError(operation: "inverse", shape: a.shape, cause: .singular(pivot: Int(info)),
+                    throw LinAlgError(operation: "inverse", shape: a.shape, cause: .singular(pivot: Int(info) - 1),
                                       batchIndex: layout.index(of: b))
                 }
                 if info < 0 {

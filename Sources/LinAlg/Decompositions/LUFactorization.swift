@@ -62,7 +62,7 @@ struct LUFactorization<Scalar: TensorScalar> {
     func requireNonSingular(operation: String, shape: [Int]) throws {
         for b in 0..<layout.count where singularPivot[b] != 0 {
             throw LinAlgError(operation: operation, shape: shape,
-                              cause: .singular(pivot: singularPivot[b]), batchIndex: layout.index(of: b))
+                              cause: .singular(pivot: singularPivot[b] - 1), batchIndex: layout.index(of: b))
         }
     }
 

@@ -39,7 +39,7 @@ public func triangularSolve<Scalar>(
         for m in 0..<la.count {
             for i in 0..<n where a.storage.base[m * n * n + i * (n + 1)] == 0 {
                 throw LinAlgError(operation: "triangularSolve", shape: a.shape,
-                                  cause: .singular(pivot: i + 1), batchIndex: la.index(of: m))
+                                  cause: .singular(pivot: i), batchIndex: la.index(of: m))
             }
         }
     }

@@ -133,7 +133,7 @@ enum PadeExponential<Scalar: TensorScalar> {
             Scalar.getrf(m: Int32(n), n: Int32(n), a: lu.base, lda: Int32(n), ipiv: $0.baseAddress!)
         }
         if info > 0 {
-            throw LinAlgError(operation: "matrixExp", shape: shape, cause: .singular(pivot: Int(info)),
+            throw LinAlgError(operation: "matrixExp", shape: shape, cause: .singular(pivot: Int(info) - 1),
                               batchIndex: batchIndex)
         }
         precondition(info == 0, "matrixExp: getrf reported illegal argument \(-info)")

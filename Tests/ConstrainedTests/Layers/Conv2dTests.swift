@@ -93,7 +93,7 @@ struct Conv2dTests {
         // norm 1, which no other view of the 4-D weight produces (a per-k×k-kernel view would
         // give every 2×2 kernel norm 1 instead).
         let conv = Conv2d<Double>(2, 3, kernelSize: 2, seed: 3)
-        conv.constrainWeight(RowNormalizedView())
+        try conv.constrainWeight(RowNormalizedView())
         let w = conv.weight
         for o in 0..<3 {
             let kernel = w.slice(o..<(o + 1), alongAxis: 0)

@@ -96,10 +96,10 @@ struct LinearTests {
         constrainedAtCreation(Double.self)
     }
 
-    @Test func constrainWeightLaterKeepsTheCurrentValueAsConstrainedValue() {
+    @Test func constrainWeightLaterKeepsTheCurrentValueAsConstrainedValue() throws {
         let layer = Linear<Double>(3, 4, seed: 5)
         let before = layer.weight
-        layer.constrainWeight(ScaledMatrixView())
+        try layer.constrainWeight(ScaledMatrixView())
         #expect(maxRelativeError(layer.weight, before) <= tolerance(Double.self),
                 "the right inverse maps the current weight to the original")
         #expect(maxRelativeError(layer.$weight.original, before * 2) <= tolerance(Double.self))

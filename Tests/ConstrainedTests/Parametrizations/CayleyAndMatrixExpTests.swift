@@ -59,8 +59,19 @@ struct CayleyAndMatrixExpTests {
         try cayleyRoundTrips(Double.self)
     }
 
-    @Test func cayleyRightInverseOfMinusIdentityThrowsSingular() throws {
-        #expect(throws: LinAlgError.self) { try CayleyMap<Double>().rightInverse(Tensor<Double>.eye(3) * -1) }
+    @Test func cayleyRightInverseOfMinusIdentityThrowsNotInImage() throws {
+        let error = #expect(throws: ConstrainedError.self) { try CayleyMap<Double>().rightInverse(Tensor<Double>.eye(3) * -1) }
+        #expect(error?.operation == "rightInverse" && error?.subject == "CayleyMap" && error?.shape == [3, 3])
+        guard case .notInImage(let detail) = error?.cause else {
+            Issue.record("expected notInImage, got \(String(describing: error))")
+            return
+        }
+        #expect(detail.contains("eigenvalue −1") && detail.contains("U[0, 0] is exactly zero"), "\(detail)")
+    }
+
+    @Test func cayleyForwardOfASingularIMinusXWrapsTheLinearAlgebraError() throws {
+        let error = #expect(throws: ConstrainedError.self) { try CayleyMap<Double>().forward(Tensor<Double>.eye(2)) }
+        #expect(error?.cause == .linearAlgebra(LinAlgError(operation: "solve", shape: [2, 2], cause: .singular(pivot: 0))))
     }
 
     @Test func matrixExpHasNoRightInverse() throws {
