@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // A build-tool plugin only (`make docs`); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Tests only: property-based checks of the manifold catalogue (random shapes and seeds).
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -54,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConstrainedTests",
-            dependencies: ["Constrained"],
+            dependencies: ["Constrained", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")]
         ),
         // Tests of the demo's data and plot logic: SwiftPM lets a test target import an
