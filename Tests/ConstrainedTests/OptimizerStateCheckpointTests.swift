@@ -162,6 +162,9 @@ struct OptimizerStateCheckpointTests {
         try expectUnchanged("SGD state into Adam",
                             ConstrainedError("load", subject: "Adam", cause: .invalidCheckpoint("the state is a SGD optimizer's, not Adam's")),
                             loading: try source.checkpoint(optimizer: sgd))
+        try expectUnchanged("a file saved without an optimizer",
+                            ConstrainedError("load", cause: .invalidCheckpoint("the checkpoint holds no optimizer state (it was saved without an optimizer)")),
+                            loading: try source.checkpoint())
         let model = ResumeModel(seed: 1)
         let elsewhere = Adam(for: ResumeModel(seed: 1))
         #expect(throws: ConstrainedError.self) { try model.load(try trained().2, optimizer: elsewhere) }
