@@ -53,6 +53,19 @@ struct RiemannianGeometryTests {
         }
     }
 
+    @Test func stiefelRetractionIsTheHouseholderQFactorForShortAndLongSteps() throws {
+        // Short steps take Cholesky QR, long ones (κ(x + u) ≥ 1.5) Householder: the same Q.
+        let stiefel = Orthogonal<Double>()
+        let x = try stiefel.sample(shape: [7, 3], seed: 30)
+        for scale in [0.05, 5.0] {
+            let u = try stiefel.projectToTangent(Tensor.randomNormal([7, 3], seed: 31), at: x) * scale
+            let y = try stiefel.retract(u, at: x)
+            let householder = try qr(x + u, nonNegativeDiagonal: true).q
+            #expect((y - householder).maxMagnitude <= 1e-13, "scale \(scale)")
+            #expect(stiefel.contains(y), "scale \(scale)")
+        }
+    }
+
     @Test("the tangent projection is idempotent", arguments: cases)
     func projectionIsIdempotent(_ c: Case) throws {
         let (m, x, _) = try setUp(c, seed: 7)
