@@ -1,0 +1,68 @@
+import PropertyBased
+import Testing
+@testable import Constrained
+
+/// The manifold laws (``ManifoldLaws``) for the sets beyond Orthogonal and Sphere, over random
+/// sizes, batches and seeds, and each set's bad input.
+@Suite("Catalogue laws")
+struct CatalogueLawTests {
+    @Test func grassmannianLawsHoldForRandomShapes() async {
+        await propertyCheck(count: 8, input: Gen.int(in: 1...7), Gen.int(in: 1...7), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { rows, columns, batch, seed in
+            try ManifoldLaws.check({ Grassmannian<Double>() }, shape: Array(repeating: 2, count: batch) + [rows, columns], seed: seed)
+        }
+    }
+
+    @Test func simplexLawsHoldForRandomShapes() async {
+        await propertyCheck(count: 10, input: Gen.int(in: 1...9), Gen.int(in: 0...2), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            try ManifoldLaws.check({ Simplex<Double>() }, shape: Array(repeating: 2, count: batch) + [n], seed: seed)
+        }
+    }
+
+    @Test func lowerCholeskyLawsHoldForRandomShapes() async {
+        await propertyCheck(count: 10, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            try ManifoldLaws.check({ LowerCholesky<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
+                                   offSet: { $0 + Tensor<Double>.ones($0.shape).triu(1) * (n > 1 ? 1 : 0) - Tensor<Double>.eye(n) * (n > 1 ? 0 : 10) })
+        }
+    }
+
+    @Test func theSimplexProjectionIsTheEuclideanOne() throws {
+        // (0.5, 0.5, 2) → subtract θ = 0.5 from the largest: (0, 0, 1) up to the floor ε.
+        let p = try Simplex<Double>().projection(Tensor([0.5, 0.5, 2]))
+        #expect(maxAbsoluteDifference(p, Tensor([0, 0, 1])) <= 1e-15)
+        #expect(Simplex<Double>().contains(p))
+    }
+
+    @Test func aSimplexPointWithAZeroEntryHasNoRightInverse() {
+        var s = Simplex<Double>()
+        #expect {
+            _ = try s.rightInverse(Tensor([0, 1]))
+        } throws: { error in
+            guard let e = error as? ConstrainedError, case .notInImage = e.cause else { return false }
+            return e.description.contains("Simplex")
+        }
+    }
+
+    @Test func wrongShapesThrowAtRegistrationNamingTheSet() {
+        var l = LowerCholesky<Double>()
+        #expect(throws: ConstrainedError.self) { try l.register(shape: [3, 4]) }
+        var s = Simplex<Double>()
+        #expect(throws: ConstrainedError.self) { try s.register(shape: []) }
+        var g = Grassmannian<Double>()
+        #expect {
+            try g.register(shape: [5])
+        } throws: { error in (error as? ConstrainedError)?.description.contains("Grassmannian") == true }
+    }
+
+    @Test func descriptionsNameTheSettings() throws {
+        var g = Grassmannian<Double>()
+        try g.register(shape: [50, 5])
+        _ = try g.rightInverse(try g.sample(shape: [50, 5], seed: 1))
+        #expect(g.description == "Grassmannian(n: 50, k: 5)")
+        var s = Simplex<Double>()
+        try s.register(shape: [4, 3])
+        #expect(s.description == "Simplex(n: 3)")
+        var l = LowerCholesky<Double>()
+        try l.register(shape: [3, 3])
+        #expect(l.description == "LowerCholesky(n: 3)")
+    }
+}
