@@ -66,3 +66,33 @@ struct CatalogueLawTests {
         #expect(l.description == "LowerCholesky(n: 3)")
     }
 }
+
+@Suite("PositiveDefinite as a manifold")
+struct PositiveDefiniteManifoldTests {
+    @Test func lawsHoldForEveryMapAndRandomShapes() async {
+        await propertyCheck(count: 8, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            for map in PositiveDefinite<Double>.Map.allCases {
+                try ManifoldLaws.check({ PositiveDefinite<Double>(map) }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
+                                       originalScale: 0.3, offSet: { $0 * -1 })
+            }
+        }
+    }
+
+    @Test func theEigenFormHasAFiniteGradientAtTheIdentity() throws {
+        // Repeated eigenvalues: the Daleckii–Krein weights are f′(λ) there, not 0/0.
+        var p = PositiveDefinite<Double>(.eigen)
+        let x = try p.rightInverse(Tensor<Double>.eye(4))
+        let result = try gradientCheck(at: [x]) { xs in try p.forward(xs[0]) }
+        #expect(result.passed, "\(result)")
+    }
+
+    @Test func aNegativeJitterThrowsAtRegistration() {
+        var p = PositiveDefinite<Double>(jitter: -1)
+        #expect {
+            try p.register(shape: [3, 3])
+        } throws: { error in
+            guard let e = error as? ConstrainedError, case .invalidArgument(let detail) = e.cause else { return false }
+            return detail.contains("jitter") && e.description.contains("PositiveDefinite")
+        }
+    }
+}
