@@ -96,3 +96,57 @@ struct PositiveDefiniteManifoldTests {
         }
     }
 }
+
+@Suite("Rank sets")
+struct RankSetTests {
+    @Test func lowRankLawsHoldForRandomShapesAndRanks() async {
+        await propertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
+            let rank = Int(seed % UInt64(min(m, k))) + 1
+            // Off the set: adding the identity raises the rank above r (r below full rank).
+            let off: (Tensor<Double>) -> Tensor<Double> = { y in y + Tensor<Double>.eye(rows: m, columns: k, batch: Array(y.shape.dropLast(2))) }
+            guard rank < min(m, k) else { return }
+            try ManifoldLaws.check({ LowRank<Double>(rank: rank) }, shape: Array(repeating: 2, count: batch) + [m, k], seed: seed, offSet: off)
+        }
+    }
+
+    @Test func fixedRankLawsHoldForRandomShapesAndRanks() async {
+        await propertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
+            let rank = Int(seed % UInt64(min(m, k))) + 1
+            // Off the set: the zero matrix has rank 0.
+            try ManifoldLaws.check({ FixedRank<Double>(rank: rank) }, shape: Array(repeating: 2, count: batch) + [m, k], seed: seed,
+                                   offSet: { $0 * 0 })
+        }
+    }
+
+    @Test func almostOrthogonalLawsHoldForRandomShapesAndLambdas() async {
+        await propertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
+            let lambda = [0.05, 0.3, 1.0][Int(seed % 3)]
+            try ManifoldLaws.check({ AlmostOrthogonal<Double>(lambda: lambda) }, shape: Array(repeating: 2, count: batch) + [m, k], seed: seed,
+                                   offSet: { $0 * 3 })
+        }
+    }
+
+    @Test func aLambdaOutsideTheUnitIntervalThrowsAtRegistration() {
+        for lambda in [0.0, -0.5, 1.5] {
+            var p = AlmostOrthogonal<Double>(lambda: lambda)
+            #expect {
+                try p.register(shape: [4, 4])
+            } throws: { error in
+                guard let e = error as? ConstrainedError, case .invalidArgument(let detail) = e.cause else { return false }
+                return detail == "lambda must be in (0, 1], got \(lambda)" && e.description.contains("AlmostOrthogonal")
+            }
+        }
+    }
+
+    @Test func aRankOutOfRangeThrowsAtRegistration() {
+        for rank in [0, 4] {
+            var p = LowRank<Double>(rank: rank)
+            #expect {
+                try p.register(shape: [3, 5])
+            } throws: { error in
+                guard let e = error as? ConstrainedError, case .invalidArgument(let detail) = e.cause else { return false }
+                return detail.contains("rank must be in 1...3") && e.description.contains("LowRank")
+            }
+        }
+    }
+}

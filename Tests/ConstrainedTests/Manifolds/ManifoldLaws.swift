@@ -41,7 +41,7 @@ enum ManifoldLaws {
         #expect(maxAbsoluteDifference(back, y) <= 1e-12, "\(context): forward(rightInverse(y)) is \(maxAbsoluteDifference(back, y)) from y")
 
         // Forward of a random original.
-        let x = x0 + Tensor<Double>.randomNormal(shape, using: &g) * originalScale
+        let x = x0 + Tensor<Double>.randomNormal(x0.shape, using: &g) * originalScale
         let value = try p.forward(x)
         #expect(set.contains(value), "\(context): forward off the set by \(deviation(set, value))")
 
