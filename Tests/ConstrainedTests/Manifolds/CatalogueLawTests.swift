@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import Testing
 @testable import Constrained
@@ -148,5 +149,28 @@ struct RankSetTests {
                 return detail.contains("rank must be in 1...3") && e.description.contains("LowRank")
             }
         }
+    }
+}
+
+@Suite("Correlation sets")
+struct CorrelationSetTests {
+    @Test func correlationCholeskyLawsHoldForRandomShapes() async {
+        await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            try ManifoldLaws.check({ CorrelationCholesky<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed)
+        }
+    }
+
+    @Test func correlationLawsHoldForRandomShapes() async {
+        await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            try ManifoldLaws.check({ Correlation<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed)
+        }
+    }
+
+    @Test func theLKJMapOfZeroIsTheIdentityAndOfOnePartialCorrelationIsItsTanh() throws {
+        let p = CorrelationCholesky<Double>()
+        #expect(try p.forward(Tensor<Double>.zeros([3, 3])) == Tensor<Double>.eye(3))
+        let x = Tensor<Double>(shape: [2, 2], scalars: [0, 0, 0.5, 0])
+        let c = try Correlation<Double>().forward(x)
+        #expect(abs(c[0, 1] - Foundation.tanh(0.5)) <= 1e-15)
     }
 }
