@@ -174,3 +174,20 @@ struct CorrelationSetTests {
         #expect(abs(c[0, 1] - Foundation.tanh(0.5)) <= 1e-15)
     }
 }
+
+@Suite("DoublyStochastic")
+struct DoublyStochasticTests {
+    @Test func lawsHoldForRandomShapes() async {
+        // Few cases: each evaluation runs Sinkhorn to convergence, and gradientCheck evaluates
+        // twice per entry. The round trip is exact only to the Sinkhorn tolerance (1.5e-10).
+        await propertyCheck(count: 3, input: Gen.int(in: 1...4), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            try ManifoldLaws.check({ DoublyStochastic<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
+                                   roundTripTolerance: 1e-9, offSet: { $0 * 2 })
+        }
+    }
+
+    @Test func aBadIterationCountThrowsAtRegistration() {
+        var p = DoublyStochastic<Double>(maxIterations: 0)
+        #expect(throws: ConstrainedError.self) { try p.register(shape: [3, 3]) }
+    }
+}
