@@ -42,8 +42,8 @@ TARGETS = [
     ("torch", "autodiff", {"householder_product", "householder_product_tall"}, "forward+backward", 0, 0.25, "issue 3"),
     ("torch", "autodiff", {"cayley", "qr", "eigh", "svd"}, "forward+backward", 0, 1.0, "issue 3"),
     # The first matching line wins: matrix-function sets before the rest of the suite.
-    ("geotorch", "manifolds", {"orthogonal"}, "forward", 0, 0.5, "issue 8"),
-    ("geotorch", "manifolds", {"orthogonal"}, "forward+backward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", {"orthogonal", "positive_definite"}, "forward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", {"orthogonal", "positive_definite"}, "forward+backward", 0, 0.5, "issue 8"),
     ("geotorch", "manifolds", None, "forward", 0, 1.0, "issue 8"),
     ("geotorch", "manifolds", None, "forward+backward", 0, 1.0, "issue 8"),
     ("geoopt", "riemannian", None, "train-step", 0, 0.5, "issue 9"),

@@ -191,3 +191,36 @@ struct DoublyStochasticTests {
         #expect(throws: ConstrainedError.self) { try p.register(shape: [3, 3]) }
     }
 }
+
+@Suite("Determinant sets")
+struct DeterminantSetTests {
+    @Test func invertibleLawsHoldForRandomShapes() async {
+        await propertyCheck(count: 6, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            // Off the set: negating one row flips the determinant's sign.
+            let flip: (Tensor<Double>) -> Tensor<Double> = { y in
+                let d = Tensor<Double>.diagonalMatrix(Tensor<Double>((0..<n).map { $0 == 0 ? -1.0 : 1.0 }))
+                return matmul(d, y)
+            }
+            try ManifoldLaws.check({ Invertible<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed, offSet: flip)
+        }
+    }
+
+    @Test func specialLinearLawsHoldForRandomShapes() async {
+        await propertyCheck(count: 6, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            try ManifoldLaws.check({ SpecialLinear<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
+                                   offSet: { $0 * 2 })
+        }
+    }
+
+    @Test func valuesHaveAPositiveOrAUnitDeterminant() throws {
+        for seed in UInt64(1)...5 {
+            var p = Invertible<Double>()
+            try p.register(shape: [4, 4])
+            let x = Tensor<Double>.randomNormal([9, 4], seed: seed)
+            #expect(try determinant(p.forward(x)).scalar > 0)
+            var q = SpecialLinear<Double>()
+            try q.register(shape: [4, 4])
+            #expect(abs(try determinant(q.forward(x)).scalar - 1) <= 1e-13)
+        }
+    }
+}

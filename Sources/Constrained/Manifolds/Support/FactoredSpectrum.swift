@@ -23,6 +23,24 @@ struct FactoredSpectrum<Scalar: TensorScalar> {
         return matmul(u * s, transposed: false, v, transposed: true)
     }
 
+    /// `U diag(g(s) ⊙ (1, …, 1, t)) Vᵀ` for a square value, with `t = sign(det U · det V)`
+    /// (locally constant, not differentiated): the determinant is `∏ g(s)` times `t² = 1`, so
+    /// positive whenever `g > 0`.
+    func valueWithPositiveDeterminant(_ x: Tensor<Scalar>, _ g: (Tensor<Scalar>) -> Tensor<Scalar>) throws -> Tensor<Scalar> {
+        let axis = x.rank - 2
+        let u = try Self.stiefel(x.slice(0..<rows, alongAxis: axis))
+        let v = try Self.stiefel(x.slice(rows..<(rows + columns), alongAxis: axis))
+        let s = g(x.slice((rows + columns)..<(rows + columns + 1), alongAxis: axis))   // (…, 1, r)
+        let signs = try withoutRecording { () throws -> Tensor<Scalar> in
+            let product = try determinant(u.detached()) * determinant(v.detached())
+            let count = product.scalarCount
+            var out = [Scalar](repeating: 1, count: count * rank)
+            for b in 0..<count where product.scalars[b] < 0 { out[b * rank + rank - 1] = -1 }
+            return Tensor(shape: s.shape, scalars: out)
+        }
+        return matmul(u * (s * signs), transposed: false, v, transposed: true)
+    }
+
     /// The reduced SVD of `y`, its singular values as `(…, min(m, k))`.
     static func decompose(_ y: Tensor<Scalar>, subject: String, operation: String) throws
     -> (u: Tensor<Scalar>, s: Tensor<Scalar>, vt: Tensor<Scalar>) {
