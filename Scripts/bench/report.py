@@ -258,7 +258,7 @@ and the same name in `Scripts/bench/peer_numpy.py` and/or `peer_torch.py`.
 def svg_chart(rows, peers, title):
     """A horizontal bar chart of the ratios on a log axis: one group per measurement, one bar
     per peer, growing from the line at 1 (left: we are faster)."""
-    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4", "geotorch": "#54a24b"}
+    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4", "geotorch": "#54a24b", "geoopt": "#b279a2"}
     items = [r for r in rows if any(r["peers"][p]["ratio"] for p, _ in peers)]
     if not items:
         return None
