@@ -9,8 +9,9 @@
 ///   a matrix with a zero entry is on the polytope's boundary, not reached, and throws.
 /// - Deviation: the largest of `|row sum − 1|`, `|column sum − 1|` and `−Yᵢⱼ`; default
 ///   tolerance `10 ·` ``tolerance``.
-/// - Projection: `Y` itself on the set; otherwise the Sinkhorn scaling of `max(Y, √ε)`, the
-///   nearest point in Kullback–Leibler divergence (not the Euclidean nearest point, a QP).
+/// - Projection: `Y` itself on the set; otherwise the Sinkhorn scaling of `max(Y, 1/(100 n))`,
+///   the nearest point in Kullback–Leibler divergence to the clipped matrix (a nearby point, not
+///   the Euclidean nearest one, which is a quadratic program).
 /// - Sample: the Sinkhorn scaling of `e^{N(0, 1)}` entries (not uniform on the polytope).
 ///
 /// ```swift
@@ -103,7 +104,7 @@ public struct DoublyStochastic<Scalar: TensorScalar>: Manifold {
     /// `10 ·` ``tolerance``.
     public func defaultTolerance(for shape: [Int]) -> Scalar { 10 * tolerance }
 
-    /// `Y` on the set; otherwise the Sinkhorn scaling of `max(Y, √ε)`.
+    /// `Y` on the set; otherwise the Sinkhorn scaling of `max(Y, 1/(100 n))`.
     public func projection(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try validate(y.shape, operation: "projection")
         let y = y.detached()
@@ -112,7 +113,9 @@ public struct DoublyStochastic<Scalar: TensorScalar>: Manifold {
                                    cause: .invalidArgument("the matrix has a non-finite entry"))
         }
         if contains(y), y.scalars.allSatisfy({ $0 > 0 }) { return y }
-        let floor = Scalar.ulpOfOne.squareRoot()
+        // A floor of 1/(100 n) keeps Sinkhorn fast: near-zero patterns without total support
+        // converge arbitrarily slowly.
+        let floor = 1 / (100 * Scalar(y.shape[y.rank - 1]))
         return withoutRecording { sinkhorn(y.map { Swift.max($0, floor) }) }
     }
 

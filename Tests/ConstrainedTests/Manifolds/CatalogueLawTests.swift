@@ -180,7 +180,7 @@ struct DoublyStochasticTests {
     @Test func lawsHoldForRandomShapes() async {
         // Few cases: each evaluation runs Sinkhorn to convergence, and gradientCheck evaluates
         // twice per entry. The round trip is exact only to the Sinkhorn tolerance (1.5e-10).
-        await propertyCheck(count: 3, input: Gen.int(in: 1...4), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await propertyCheck(count: 2, input: Gen.int(in: 1...3), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ DoublyStochastic<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                    roundTripTolerance: 1e-9, offSet: { $0 * 2 })
         }
