@@ -49,7 +49,7 @@ struct PrintingTests {
         #expect("\(Positive<Double>())" == "Positive(softplus)")
         #expect("\(Skew<Double>() >>> CayleyMap<Double>() >>> AnyParametrization<Double>(Symmetric<Double>()))"
                 == "Skew >>> CayleyMap >>> Symmetric")
-        #expect("\(PositiveDefinite<Double>())" == "PositiveDefinite(cholesky, jitter: 1e-05)")
+        #expect("\(PositiveDefinite<Double>())" == "PositiveDefinite(map: cholesky, jitter: 1e-05)")
     }
 
     @Test func anUntraversableModelPrintsTheError() {
