@@ -222,3 +222,41 @@ struct PyTorchInteropTests {
         #expect(model.w.scalars == [15, 16])
     }
 }
+
+/// A tall or wide orthogonal base is the `n × k` point here and its `n × n` completion in
+/// PyTorch's files: saving in the PyTorch layout writes the completion.
+@Suite("PyTorch layout of a tall orthogonal base")
+struct PyTorchTallBaseTests {
+    final class Tall: Layer {
+        let tall = Linear<Double>(3, 5, weight: Orthogonal<Double>(map: .householder), seed: 3)
+        let wide = Linear<Double>(5, 3, weight: Orthogonal<Double>(map: .cayley), seed: 2)
+    }
+
+    @Test func aBaseRegisteredHereIsSavedAsPyTorchsSquareCompletionAndLoadsBack() throws {
+        let model = Tall()
+        #expect(model.tall.$weight.namedSlots.count == 2)
+        let saved = try model.checkpoint(layout: .pytorch)
+        for (key, n, k) in [("tall.parametrizations.weight.0.base", 5, 3), ("wide.parametrizations.weight.0.base", 5, 3)] {
+            guard case .double(let base)? = saved[key] else {
+                Issue.record("no Double tensor \(key) in \(saved.names)")
+                continue
+            }
+            #expect(base.shape == [n, n], "\(key)")
+            let gram = matmul(base.transposed(), base)
+            #expect(maxRelativeError(gram, Tensor<Double>.eye(n)) <= 1e-14, "\(key) is orthogonal")
+            guard case .double(let point)? = try model.checkpoint(layout: .native)[key.replacingOccurrences(of: "parametrizations.weight.0", with: "weight.0")] else {
+                Issue.record("no native base for \(key)")
+                continue
+            }
+            let firstColumns = base.slice(0..<k, alongAxis: 1)
+            #expect(maxRelativeError(firstColumns, point) <= 1e-14, "\(key): the completion starts with the point")
+        }
+        // Another model loads the square bases and gives the same weights.
+        let other = Tall()
+        try other.tall.$weight.assign(Tensor<Double>.eye(rows: 5, columns: 3))
+        try other.wide.$weight.assign(Tensor<Double>.eye(rows: 3, columns: 5))
+        try other.load(saved, layout: .pytorch)
+        #expect(maxRelativeError(other.tall.weight, model.tall.weight) <= 1e-14)
+        #expect(maxRelativeError(other.wide.weight, model.wide.weight) <= 1e-14)
+    }
+}

@@ -92,9 +92,9 @@ extension Layer {
         for entry in keys.entries {
             guard let value = entry.slot.boxedValue() else { continue }
             if let t = value as? Tensor<Double> {
-                result[entry.key] = .double(t)
+                result[entry.key] = .double(try entry.saved(t))
             } else if let t = value as? Tensor<Float> {
-                result[entry.key] = .float(t)
+                result[entry.key] = .float(try entry.saved(t))
             }
         }
         if let optimizer {
@@ -230,6 +230,14 @@ struct CheckpointKeys {
         let key: String
         let legacy: [String]
         let slot: any TensorSlot
+        /// The part that names the tensor in the PyTorch layout, and its own name for it.
+        var naming: (naming: any PyTorchCheckpointNaming, tensor: String)? = nil
+
+        /// `value` as the checkpoint stores it: in the PyTorch layout, in PyTorch's form.
+        func saved<S: TensorScalar>(_ value: Tensor<S>) throws -> Tensor<S> {
+            guard let naming else { return value }
+            return try naming.naming.pytorchValue(ofTensor: naming.tensor, value)
+        }
     }
 
     private(set) var entries: [Entry] = []
@@ -254,8 +262,9 @@ struct CheckpointKeys {
                 let prefix = module.isEmpty ? "" : module + "."
                 let property = String(components.last!)
                 let (part, tensor) = Self.split(owner.relative)
-                let (primary, legacy) = PyTorchKeys.keys(tensor, property: property, part: part, parts: owner.parts)
-                entry = Entry(key: prefix + primary, legacy: legacy.map { prefix + $0 }, slot: named.slot)
+                let (primary, legacy, naming) = PyTorchKeys.keys(tensor, property: property, part: part, parts: owner.parts)
+                entry = Entry(key: prefix + primary, legacy: legacy.map { prefix + $0 }, slot: named.slot,
+                              naming: naming.map { ($0, tensor) })
             } else {
                 entry = Entry(key: Self.rename(named.name, renaming), legacy: [], slot: named.slot)
             }

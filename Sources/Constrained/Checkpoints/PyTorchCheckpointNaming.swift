@@ -37,6 +37,11 @@ public protocol PyTorchCheckpointNaming {
     /// files, tried in order when ``pytorchKey(forTensor:property:part:)`` is absent on load.
     /// Default: none.
     func legacyPyTorchKeys(forTensor name: String, property: String, part: Int) -> [String]
+
+    /// The value PyTorch's module holds for our tensor `name` of value `value`, when the two
+    /// store the same state differently (a tall orthogonal base is `n × k` here and its
+    /// `n × n` completion in PyTorch). Loading takes either form. Default: `value` itself.
+    func pytorchValue<S: TensorScalar>(ofTensor name: String, _ value: Tensor<S>) throws -> Tensor<S>
 }
 
 extension PyTorchCheckpointNaming {
@@ -53,6 +58,9 @@ extension PyTorchCheckpointNaming {
 
     /// No legacy keys.
     public func legacyPyTorchKeys(forTensor name: String, property: String, part: Int) -> [String] { [] }
+
+    /// The same value.
+    public func pytorchValue<S: TensorScalar>(ofTensor name: String, _ value: Tensor<S>) throws -> Tensor<S> { value }
 }
 
 /// The key rules shared by the layout and the default of ``PyTorchCheckpointNaming``.
@@ -63,11 +71,12 @@ enum PyTorchKeys {
 
     /// The primary and legacy keys, relative to the owning module, of tensor `name` of part
     /// `part` (`parts[part]`, which may not adopt the protocol).
-    static func keys(_ name: String, property: String, part: Int, parts: [Any]) -> (primary: String, legacy: [String]) {
+    static func keys(_ name: String, property: String, part: Int, parts: [Any])
+    -> (primary: String, legacy: [String], naming: (any PyTorchCheckpointNaming)?) {
         guard part < parts.count, let naming = parts[part] as? any PyTorchCheckpointNaming else {
-            return (parametrized(name, property: property, part: part), [])
+            return (parametrized(name, property: property, part: part), [], nil)
         }
         return (naming.pytorchKey(forTensor: name, property: property, part: part),
-                naming.legacyPyTorchKeys(forTensor: name, property: property, part: part))
+                naming.legacyPyTorchKeys(forTensor: name, property: property, part: part), naming)
     }
 }
