@@ -12,7 +12,6 @@ let package = Package(
     products: [
         .library(name: "LinAlg", targets: ["LinAlg"]),
         .library(name: "Constrained", targets: ["Constrained"]),
-        .library(name: "ConstrainedLayerMacros", targets: ["ConstrainedLayerMacros"]),
         .executable(name: "constrained-bench", targets: ["ConstrainedBenchmarks"]),
         .executable(name: "constrained-demo", targets: ["ConstrainedDemo"]),
     ],
@@ -23,8 +22,6 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Tests only: property-based checks of the manifold catalogue (random shapes and seeds).
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
-        // Only for the opt-in macro product and its tests.
-        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -44,29 +41,6 @@ let package = Package(
             ]
         ),
         .target(name: "Constrained", dependencies: ["LinAlg"]),
-        // What `@Layer` and its markers expand to: a plain target, so that its tests do not
-        // depend on a macro target (which would build every test target for the host, where
-        // the demo's executable module is not available to `@testable import`).
-        .target(
-            name: "ConstrainedMacroExpansions",
-            dependencies: [
-                .product(name: "SwiftSyntax", package: "swift-syntax"),
-                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
-                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
-                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
-            ]
-        ),
-        // The compiler plugin: only the entry point.
-        .macro(
-            name: "ConstrainedMacros",
-            dependencies: [
-                "ConstrainedMacroExpansions",
-                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
-                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
-            ]
-        ),
-        // The public macro declarations: `import ConstrainedLayerMacros` opts in.
-        .target(name: "ConstrainedLayerMacros", dependencies: ["Constrained", "ConstrainedMacros"]),
         .executableTarget(
             name: "ConstrainedBenchmarks",
             dependencies: [
@@ -94,6 +68,42 @@ let package = Package(
         ),
         // Tests of the demo's data and plot logic: SwiftPM lets a test target import an
         // executable target (`@testable import ConstrainedDemo`), so no extra library is needed.
+        .testTarget(name: "ConstrainedDemoTests", dependencies: ["ConstrainedDemo", "Constrained"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// The macro product, its targets and tests. `CONSTRAINED_WITHOUT_MACROS=1` leaves them out of
+// the package: `make test`'s thread-sanitized run sets it, since rebuilding swift-syntax under
+// the sanitizer would double CI's time and the macros run no concurrent code.
+if Context.environment["CONSTRAINED_WITHOUT_MACROS"] == nil {
+    package.products.append(.library(name: "ConstrainedLayerMacros", targets: ["ConstrainedLayerMacros"]))
+    // Only for the opt-in macro product and its tests.
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"))
+    package.targets += [
+        // What `@Layer` and its markers expand to: a plain target, so that its tests do not
+        // depend on a macro target (which would build every test target for the host, where
+        // the demo's executable module is not available to `@testable import`).
+        .target(
+            name: "ConstrainedMacroExpansions",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+            ]
+        ),
+        // The compiler plugin: only the entry point.
+        .macro(
+            name: "ConstrainedMacros",
+            dependencies: [
+                "ConstrainedMacroExpansions",
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ]
+        ),
+        // The public macro declarations: `import ConstrainedLayerMacros` opts in.
+        .target(name: "ConstrainedLayerMacros", dependencies: ["Constrained", "ConstrainedMacros"]),
         .testTarget(
             name: "ConstrainedMacrosTests",
             dependencies: [
@@ -103,7 +113,5 @@ let package = Package(
                 .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
             ]
         ),
-        .testTarget(name: "ConstrainedDemoTests", dependencies: ["ConstrainedDemo", "Constrained"]),
-    ],
-    swiftLanguageModes: [.v6]
-)
+    ]
+}
