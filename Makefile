@@ -48,6 +48,10 @@ bench: deps
 		echo '$(BENCH_ENV) $(PEER_PYTHON) Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl'; \
 		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl; \
 		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch_constrained.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch-constrained.jsonl; \
+		if "$(PEER_PYTHON)" -c "import geotorch" 2>/dev/null; then \
+			$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geotorch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geotorch.jsonl; \
+		else echo "geotorch peer skipped: $(PEER_PYTHON) has no geotorch"; fi; \
+		if "$(PEER_PYTHON)" -c "import geoopt" 2>/dev/null; then $(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geoopt.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geoopt.jsonl; else echo "geoopt peer skipped: $(PEER_PYTHON) has no geoopt"; fi; \
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi
@@ -57,7 +61,7 @@ bench: deps
 bench-peer-setup:
 	python3 -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet --upgrade pip
-	.venv-bench/bin/pip install --quiet numpy scipy torch
+	.venv-bench/bin/pip install --quiet numpy scipy torch geotorch
 
 # Regenerates the reference fixtures from NumPy/SciPy (see README).
 fixtures:

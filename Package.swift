@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Only for the opt-in macro product and its tests.
         .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
+        // Tests only: property-based checks of the manifold catalogue (random shapes and seeds).
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -83,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConstrainedTests",
-            dependencies: ["Constrained"],
+            dependencies: ["Constrained", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")]
         ),
         // Tests of the demo's data and plot logic: SwiftPM lets a test target import an

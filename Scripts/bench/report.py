@@ -20,14 +20,17 @@ import subprocess
 from collections import defaultdict
 
 OURS = "constrained"
-PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached")]
-SUITE_ORDER = ["linalg", "elementwise", "autodiff", "constrained"]
+PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached"),
+         ("geotorch", "geotorch"), ("geoopt", "geoopt")]
+SUITE_ORDER = ["linalg", "elementwise", "autodiff", "constrained", "manifolds"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
     "elementwise": "Elementwise on 10⁶ elements (forward)",
     "autodiff": "Gradient tape: forward and forward+backward",
     "constrained": "Constrained layers: training steps, cached reads, each parametrization "
                    "(workloads described in `Sources/ConstrainedBenchmarks/Workloads/ConstrainedWorkloads.swift`)",
+    "manifolds": "Manifold catalogue against geotorch inside `parametrize.cached()` "
+                 "(workloads described in `Sources/ConstrainedBenchmarks/Workloads/ManifoldWorkloads.swift`)",
 }
 
 # The targets the issues set, as the largest acceptable ratio to one peer.
@@ -38,6 +41,12 @@ TARGETS = [
     ("torch", "autodiff", {"matrix_exp"}, "forward+backward", 0, 0.35, "issue 3"),
     ("torch", "autodiff", {"householder_product", "householder_product_tall"}, "forward+backward", 0, 0.25, "issue 3"),
     ("torch", "autodiff", {"cayley", "qr", "eigh", "svd"}, "forward+backward", 0, 1.0, "issue 3"),
+    # The first matching line wins: matrix-function sets before the rest of the suite.
+    ("geotorch", "manifolds", {"orthogonal"}, "forward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", {"orthogonal"}, "forward+backward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", None, "forward", 0, 1.0, "issue 8"),
+    ("geotorch", "manifolds", None, "forward+backward", 0, 1.0, "issue 8"),
+    ("geoopt", "riemannian", None, "train-step", 0, 0.5, "issue 9"),
 ]
 
 
@@ -249,7 +258,7 @@ and the same name in `Scripts/bench/peer_numpy.py` and/or `peer_torch.py`.
 def svg_chart(rows, peers, title):
     """A horizontal bar chart of the ratios on a log axis: one group per measurement, one bar
     per peer, growing from the line at 1 (left: we are faster)."""
-    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4"}
+    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4", "geotorch": "#54a24b"}
     items = [r for r in rows if any(r["peers"][p]["ratio"] for p, _ in peers)]
     if not items:
         return None

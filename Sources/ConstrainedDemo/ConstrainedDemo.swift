@@ -14,8 +14,12 @@ struct ConstrainedDemo: ParsableCommand {
         spectral-fit  a spectrally normalised linear layer fitted to a target
         positive-fit  a Gaussian process whose variances, length scales and task covariance \
         are constrained positive / positive definite
+        eigenspace    the top-k eigenspace of a 500 × 500 covariance, by a parametrization \
+        and on the manifold (Riemannian Adam)
+        copy-task-manifold  the copy task with the orthogonal kernel on the manifold
 
         Each writes an SVG plot of its loss curve (--output) and prints where.
         """,
-        subcommands: [CopyTaskCommand.self, SpectralFitCommand.self, PositiveFitCommand.self])
+        subcommands: [CopyTaskCommand.self, SpectralFitCommand.self, PositiveFitCommand.self, EigenspaceCommand.self,
+                      ManifoldCopyTaskCommand.self])
 }

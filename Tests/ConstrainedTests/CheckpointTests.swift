@@ -34,11 +34,17 @@ struct CheckpointTests {
         defer { try? FileManager.default.removeItem(at: url) }
         try source.save(to: url)
 
+        // Every tensor of the target differs from the source's, so a load that skipped one fails.
         let target = Stateful<S>()
-        target.b = Tensor([9, 9])
+        for named in try! LayerTraversal(target).slots {
+            let value = named.slot.boxedValue() as! Tensor<S>
+            named.slot.setBoxedValue(value + 100)
+        }
         _ = target.w
+        let saved = source.allTensors(as: S.self)
+        for (name, tensor) in target.allTensors(as: S.self) { #expect(tensor != saved[name]!, "\(name) differs before") }
         try target.load(from: url)
-        let saved = source.allTensors(as: S.self), loaded = target.allTensors(as: S.self)
+        let loaded = target.allTensors(as: S.self)
         #expect(loaded.names == saved.names)
         #expect(saved.names == ["w.original", "w.0.g", "w.1.shift", "w.1.last", "b", "count",
                                 "inner.v.original", "inner.v.0.iterations"])
@@ -54,7 +60,7 @@ struct CheckpointTests {
 
     @Test func aMissingTensorFailsAndLeavesTheModelUntouched() throws {
         let model = Stateful<Double>()
-        var checkpoint = Stateful<Double>().checkpoint()
+        var checkpoint = try Stateful<Double>().checkpoint()
         checkpoint["w.1.shift"] = nil
         let before = contentKeys(model)
         #expect(throws: ConstrainedError("load", key: "w.1.shift", cause: .missingTensor)) { try model.load(checkpoint) }
@@ -63,7 +69,7 @@ struct CheckpointTests {
 
     @Test func aWrongShapeFailsAndLeavesTheModelUntouched() throws {
         let model = Stateful<Double>()
-        var checkpoint = Stateful<Double>().checkpoint()
+        var checkpoint = try Stateful<Double>().checkpoint()
         checkpoint["inner.v.original"] = .double(Tensor.zeros([2]))   // the last tensor checked
         let before = contentKeys(model)
         #expect(throws: ConstrainedError("load", key: "inner.v.original", shape: [2], cause: .shapeMismatch(expected: [3], found: [2]))) {
@@ -75,12 +81,12 @@ struct CheckpointTests {
     @Test func aWrongScalarTypeOrAnUnexpectedTensorFails() throws {
         let model = Stateful<Double>()
         let before = contentKeys(model)
-        var wrongType = Stateful<Double>().checkpoint()
+        var wrongType = try Stateful<Double>().checkpoint()
         wrongType["b"] = .float(Tensor([1, 2]))
         #expect(throws: ConstrainedError("load", key: "b", shape: [2], cause: .scalarTypeMismatch(expected: "Double", found: "Float"))) {
             try model.load(wrongType)
         }
-        var extra = Stateful<Double>().checkpoint()
+        var extra = try Stateful<Double>().checkpoint()
         extra["stray"] = .double(Tensor([1]))
         #expect(throws: ConstrainedError("load", key: "stray", cause: .unexpectedTensor)) { try model.load(extra) }
         #expect(contentKeys(model) == before)
@@ -90,7 +96,7 @@ struct CheckpointTests {
     @Test func aBadFileFailsAndLeavesTheModelUntouched() throws {
         let model = Stateful<Double>()
         let before = contentKeys(model)
-        let good = Stateful<Double>().checkpoint().safetensorsBytes()
+        let good = try Stateful<Double>().checkpoint().safetensorsBytes()
         let corruptions: [(String, [UInt8])] = [
             ("empty", []),
             ("truncated data", Array(good.dropLast(8))),
@@ -104,8 +110,50 @@ struct CheckpointTests {
             try Data(bytes).write(to: url)
             #expect(throws: ConstrainedError.self, "\(what)") { try model.load(from: url) }
         }
-        #expect(throws: (any Error).self) { try model.load(from: Self.temporaryURL()) }   // no such file
+        let missing = Self.temporaryURL()
+        #expect(throws: ConstrainedError("load", cause: .file("cannot read \(missing.path): no such file"))) {
+            try model.load(from: missing)
+        }
         #expect(contentKeys(model) == before)
+    }
+
+    /// A safetensors file of `entries` (name, dtype, shape, offsets) over `data` bytes.
+    static func file(_ entries: [(String, String, [Int], [Int])], data: Int) -> [UInt8] {
+        let header = "{" + entries.map { "\"\($0.0)\":{\"dtype\":\"\($0.1)\",\"shape\":\($0.2),\"data_offsets\":\($0.3)}" }
+            .joined(separator: ",") + "}"
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes + Array(header.utf8) + [UInt8](repeating: 0, count: data)
+    }
+
+    @Test func aMalformedTensorEntryFailsNamingItsKey() throws {
+        let cases: [(String, [UInt8], String)] = [
+            ("truncated data", Array(try Stateful<Double>().checkpoint().safetensorsBytes().dropLast(8)), "inner.v.0.iterations"),
+            ("unknown dtype", Self.file([("a", "F64", [1], [0, 8]), ("b", "F7", [1], [8, 9])], data: 9), "b"),
+            ("overlapping offsets", Self.file([("a", "F64", [2], [0, 16]), ("b", "F64", [1], [8, 16])], data: 16), "b"),
+            ("dtype and size disagree", Self.file([("a", "F32", [3], [0, 8])], data: 8), "a"),
+            ("negative axis", Self.file([("a", "F32", [-2], [0, 8])], data: 8), "a"),
+            ("huge shape", Self.file([("a", "U8", [1 << 40, 1 << 40], [0, 0])], data: 0), "a"),
+            ("a gap", Self.file([("a", "U8", [1], [1, 2])], data: 2), "a"),
+        ]
+        let model = Stateful<Double>()
+        let before = contentKeys(model)
+        for (what, bytes, key) in cases {
+            let url = Self.temporaryURL()
+            defer { try? FileManager.default.removeItem(at: url) }
+            try Data(bytes).write(to: url)
+            do {
+                try model.load(from: url)
+                Issue.record("\(what): loaded")
+            } catch let error as ConstrainedError {
+                #expect(error.key == key, "\(what): \(error)")
+                guard case .invalidCheckpoint = error.cause else { Issue.record("\(what): \(error)"); continue }
+            }
+        }
+        #expect(contentKeys(model) == before)
+        #expect(throws: ConstrainedError("load", cause: .invalidCheckpoint("the tensors end at byte 8 of a data section of 9 bytes"))) {
+            try Checkpoint(safetensorsBytes: Self.file([("a", "F64", [1], [0, 8])], data: 9))
+        }
     }
 
     @Test func theSafetensorsHeaderFollowsTheFormat() throws {
@@ -130,13 +178,13 @@ struct CheckpointTests {
 
     @Test func thePyTorchLayoutNamesParametrizedTensorsAsParametrize() throws {
         let model = Stateful<Double>()
-        let names = model.checkpoint(layout: .pytorch).names
+        let names = try model.checkpoint(layout: .pytorch).names
         #expect(names == ["parametrizations.w.original", "parametrizations.w.0.g", "parametrizations.w.1.shift",
                           "parametrizations.w.1.last", "b", "count",
                           "inner.parametrizations.v.original", "inner.parametrizations.v.0.iterations"])
         let other = Stateful<Double>()
         other.b = Tensor([3, 3])
-        try other.load(model.checkpoint(layout: .pytorch), layout: .pytorch)
+        try other.load(try model.checkpoint(layout: .pytorch), layout: .pytorch)
         #expect(other.b == model.b)
     }
 
@@ -162,10 +210,10 @@ struct CheckpointTests {
         let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
             .appendingPathComponent("pytorch_parametrized.safetensors")
         let model = TorchModel()
-        #expect(Set(model.checkpoint(layout: .pytorch).names) == Set(fixture.inputs.keys),
+        #expect(try Set(model.checkpoint(layout: .pytorch).names) == Set(fixture.inputs.keys),
                 "our PyTorch-layout names are PyTorch's state_dict keys")
         try model.load(from: url, layout: .pytorch)
-        let loaded = model.checkpoint(layout: .pytorch)
+        let loaded = try model.checkpoint(layout: .pytorch)
         for key in fixture.inputs.keys {
             #expect(loaded[key]!.tensor(as: Double.self)! == fixture.input(key, as: Double.self), "\(key)")
         }

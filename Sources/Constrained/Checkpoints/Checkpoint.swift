@@ -14,10 +14,13 @@ import Foundation
 ///
 /// The file format is [safetensors](https://github.com/huggingface/safetensors): an 8-byte
 /// little-endian header length, a JSON header mapping each name to
-/// `{"dtype": "F32"|"F64", "shape": [...], "data_offsets": [begin, end]}` (plus an optional
-/// `"__metadata__"` object of strings), then the tensors' row-major little-endian bytes.
-/// With ``CheckpointLayout/pytorch`` the names follow PyTorch's layout for parametrized
-/// modules, so the file loads into the equivalent `torch.nn.Module` (see the layout).
+/// `{"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}` (plus an optional
+/// `"__metadata__"` object of strings), then the tensors' row-major little-endian bytes. Every
+/// dtype of the format is read (``SafetensorsDType``): `F32` and `F64` as tensors, the others
+/// as ``EncodedTensor``s that convert on request. With ``CheckpointLayout/pytorch`` the names
+/// follow PyTorch's layout for parametrized modules, so the file loads into the equivalent
+/// `torch.nn.Module` (see the layout); with an optimizer, its state is saved too
+/// (``CheckpointableOptimizer``).
 public struct Checkpoint: Sendable, Equatable {
     /// The tensors, in order.
     public private(set) var names: [String] = []
@@ -48,79 +51,147 @@ public struct Checkpoint: Sendable, Equatable {
 public enum CheckpointLayout: Sendable {
     /// Our traversal names: `w.original`, `w.0.u`, `cell.b`.
     case native
-    /// PyTorch's names for parametrized modules: the tensors of a constrained property `w` of
-    /// a layer at `cell` are `cell.parametrizations.w.original` and
-    /// `cell.parametrizations.w.0.<state>`, as `torch.nn.utils.parametrize` names them; other
-    /// names are unchanged. (State names are the parametrization's property names; PyTorch's
-    /// spectral norm calls its vectors `_u`, `_v`.)
+    /// PyTorch's `state_dict` keys for parametrized modules: the tensors of a constrained
+    /// property `w` of a layer at `cell` are `cell.parametrizations.w.original` and
+    /// `cell.parametrizations.w.<part>.<state>`, as `torch.nn.utils.parametrize` names them,
+    /// with the names each parametrization declares through ``PyTorchCheckpointNaming``
+    /// (spectral norm's `_u`/`_v`, weight norm's `original0`/`original1`); other names are
+    /// unchanged. On load, a parametrization's legacy keys are accepted too (weight norm's
+    /// `weight_g`/`weight_v`).
     case pytorch
 }
 
+/// The prefix of the optimizer's keys in a checkpoint that holds a model and its optimizer.
+let optimizerKeyPrefix = "optimizer/"
+
 extension Layer {
-    /// Every trainable tensor and state buffer, by name in `layout`.
-    public func checkpoint(layout: CheckpointLayout = .native) -> Checkpoint {
-        let traversal = traversalOrTrap()
-        let rename = CheckpointNames(traversal, layout: layout)
+    /// Every trainable tensor and state buffer, by name in `layout` after `renaming`; with
+    /// `optimizer`, its state too (keys `optimizer/<parameter>.<buffer>`, see
+    /// ``CheckpointableOptimizer``).
+    ///
+    /// `renaming` maps a dotted prefix of our names (a layer, a property, or one tensor) to
+    /// the name it has in the checkpoint; a prefix matches whole components (`"cell"` renames
+    /// `cell.bias`, not `cells.bias`) and the longest one wins. In ``CheckpointLayout/pytorch``
+    /// it applies to the property before `parametrizations.` is inserted, so an RNN cell's
+    /// recurrent kernel can carry `nn.RNN`'s name:
+    ///
+    /// ```swift
+    /// let names = ["cell.recurrent": "rnn.weight_hh_l0", "cell.input": "rnn.weight_ih_l0",
+    ///              "cell.bias": "rnn.bias_hh_l0"]
+    /// model.checkpoint(layout: .pytorch, renaming: names).names
+    /// // ["rnn.weight_ih_l0", "rnn.parametrizations.weight_hh_l0.original",
+    /// //  "rnn.parametrizations.weight_hh_l0.0.base", "rnn.bias_hh_l0"]
+    /// ```
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidArgument(_:)``
+    ///   when the renaming gives two tensors the same key.
+    public func checkpoint(layout: CheckpointLayout = .native, renaming: [String: String] = [:],
+                           optimizer: (any CheckpointableOptimizer)? = nil) throws -> Checkpoint {
+        let keys = try CheckpointKeys(traversal(), layout: layout, renaming: renaming, operation: "save")
         var result = Checkpoint()
-        for named in traversal.slots {
-            guard let value = named.slot.boxedValue() else { continue }
+        for entry in keys.entries {
+            guard let value = entry.slot.boxedValue() else { continue }
             if let t = value as? Tensor<Double> {
-                result[rename(named.name)] = .double(t)
+                result[entry.key] = .double(t)
             } else if let t = value as? Tensor<Float> {
-                result[rename(named.name)] = .float(t)
+                result[entry.key] = .float(t)
             }
+        }
+        if let optimizer {
+            let state = optimizer.stateCheckpoint()
+            for name in state.names { result[optimizerKeyPrefix + name] = state[name] }
+            result.metadata.merge(state.metadata) { _, new in new }
         }
         return result
     }
 
     /// Replaces every trainable tensor and state buffer with the checkpoint's tensor of the
-    /// same name (in `layout`), all or nothing.
+    /// same key (in `layout`, after `renaming`, see ``checkpoint(layout:renaming:optimizer:)``),
+    /// and with `optimizer` that optimizer's state, all or nothing.
     ///
-    /// Every tensor is checked first (present, same shape, same scalar type; with `strict`,
-    /// no tensor the model lacks); only if all pass are they stored. Loaded tensors are new
-    /// storages, so every constrained cache recomputes on its next read.
+    /// Every tensor is checked first: present (under its key, or a legacy key its
+    /// parametrization declares), same shape, and same scalar type, or with
+    /// `convertingScalarTypes` any dtype (`F16`, `BF16`, `I64`, `F64` into a `Float` model, …)
+    /// converted to the model's (see ``AnyTensor/converted(to:)``). With `strict`, the
+    /// checkpoint may hold no tensor the model lacks; without, such tensors (a batch norm's
+    /// `num_batches_tracked`) are ignored. Then the optimizer's state is checked. Only if all
+    /// pass is anything stored. Loaded tensors are new storages, so every constrained cache
+    /// recomputes on its next read.
     ///
     /// - Throws: ``ConstrainedError`` of operation `load` naming the tensor's key, with cause
     ///   ``ConstrainedError/Cause/missingTensor``, ``ConstrainedError/Cause/shapeMismatch(expected:found:)``,
-    ///   ``ConstrainedError/Cause/scalarTypeMismatch(expected:found:)`` or
-    ///   ``ConstrainedError/Cause/unexpectedTensor``; the model is then unchanged.
-    public func load(_ checkpoint: Checkpoint, layout: CheckpointLayout = .native, strict: Bool = true) throws {
-        let traversal = try self.traversal()
-        let rename = CheckpointNames(traversal, layout: layout)
+    ///   ``ConstrainedError/Cause/scalarTypeMismatch(expected:found:)``,
+    ///   ``ConstrainedError/Cause/unexpectedTensor`` or what ``CheckpointableOptimizer/loadState(_:for:)``
+    ///   throws; the model and the optimizer are then unchanged.
+    public func load(_ checkpoint: Checkpoint, layout: CheckpointLayout = .native, renaming: [String: String] = [:],
+                     strict: Bool = true, convertingScalarTypes: Bool = false,
+                     optimizer: (any CheckpointableOptimizer)? = nil) throws {
+        let keys = try CheckpointKeys(traversal(), layout: layout, renaming: renaming, operation: "load")
         var plan: [(slot: any TensorSlot, value: Any)] = []
         var used: Set<String> = []
-        for named in traversal.slots {
-            let name = rename(named.name)
-            guard let stored = checkpoint[name] else { throw ConstrainedError("load", key: name, cause: .missingTensor) }
-            used.insert(name)
-            let expectedType = named.slot.scalarType == Float.self ? "Float" : "Double"
-            guard stored.scalarTypeName == expectedType else {
-                throw ConstrainedError("load", key: name, shape: stored.shape, cause: .scalarTypeMismatch(expected: expectedType, found: stored.scalarTypeName))
+        for entry in keys.entries {
+            guard let (key, stored) = ([entry.key] + entry.legacy).lazy.compactMap({ k in checkpoint[k].map { (k, $0) } }).first else {
+                throw ConstrainedError("load", key: entry.key, cause: .missingTensor)
             }
-            if let current = named.slot.boxedValue() {
+            used.insert(key)
+            let isFloat = entry.slot.scalarType == Float.self
+            let expectedType = isFloat ? "Float" : "Double"
+            let value: Any
+            if stored.scalarTypeName == expectedType {
+                value = stored.boxed!
+            } else if convertingScalarTypes {
+                value = isFloat ? stored.converted(to: Float.self) as Any : stored.converted(to: Double.self) as Any
+            } else {
+                throw ConstrainedError("load", key: key, shape: stored.shape,
+                                       cause: .scalarTypeMismatch(expected: expectedType, found: stored.scalarTypeName))
+            }
+            if let current = entry.slot.boxedValue() {
                 let shape = AnyTensor.shapeOf(current)
                 guard shape == stored.shape else {
-                    throw ConstrainedError("load", key: name, shape: stored.shape, cause: .shapeMismatch(expected: shape, found: stored.shape))
+                    throw ConstrainedError("load", key: key, shape: stored.shape, cause: .shapeMismatch(expected: shape, found: stored.shape))
                 }
             }
-            plan.append((named.slot, stored.boxed))
+            plan.append((entry.slot, value))
         }
-        if strict, let extra = checkpoint.names.first(where: { !used.contains($0) }) {
+        if strict, let extra = checkpoint.names.first(where: { !used.contains($0) && !$0.hasPrefix(optimizerKeyPrefix) }) {
             throw ConstrainedError("load", key: extra, cause: .unexpectedTensor)
         }
+        if let optimizer {
+            var state = Checkpoint()
+            for name in checkpoint.names where name.hasPrefix(optimizerKeyPrefix) {
+                state[String(name.dropFirst(optimizerKeyPrefix.count))] = checkpoint[name]
+            }
+            if let kind = checkpoint.metadata["optimizer"] { state.metadata["optimizer"] = kind }
+            do {
+                try optimizer.loadState(state, for: self)
+            } catch let error as ConstrainedError {
+                guard let key = error.key else { throw error }
+                throw ConstrainedError(error.operation, subject: error.subject, key: optimizerKeyPrefix + key,
+                                       shape: error.shape, cause: error.cause)
+            }
+        }
+        // Nothing below can fail: the optimizer's state is in, the model's follows.
         for (slot, value) in plan { slot.setBoxedValue(value) }
     }
 
-    /// Writes ``checkpoint(layout:)`` to `url` in the safetensors format.
-    public func save(to url: URL, layout: CheckpointLayout = .native) throws {
-        _ = try traversal()
-        try checkpoint(layout: layout).write(to: url)
+    /// Writes ``checkpoint(layout:renaming:optimizer:)`` to `url` in the safetensors format.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/file(_:)`` when the
+    ///   file cannot be written, or what the renaming throws.
+    public func save(to url: URL, layout: CheckpointLayout = .native, renaming: [String: String] = [:],
+                     optimizer: (any CheckpointableOptimizer)? = nil) throws {
+        try checkpoint(layout: layout, renaming: renaming, optimizer: optimizer).write(to: url)
     }
 
-    /// Reads a safetensors file and loads it (see ``load(_:layout:strict:)``); the model is
-    /// unchanged if the file is unreadable or malformed, or a tensor is missing or mismatched.
-    public func load(from url: URL, layout: CheckpointLayout = .native, strict: Bool = true) throws {
-        try load(Checkpoint(contentsOf: url), layout: layout, strict: strict)
+    /// Reads a safetensors file and loads it (see
+    /// ``load(_:layout:renaming:strict:convertingScalarTypes:optimizer:)``); the model and the
+    /// optimizer are unchanged if the file is unreadable or malformed, or a tensor is missing
+    /// or mismatched.
+    public func load(from url: URL, layout: CheckpointLayout = .native, renaming: [String: String] = [:],
+                     strict: Bool = true, convertingScalarTypes: Bool = false,
+                     optimizer: (any CheckpointableOptimizer)? = nil) throws {
+        try load(Checkpoint(contentsOf: url), layout: layout, renaming: renaming, strict: strict,
+                 convertingScalarTypes: convertingScalarTypes, optimizer: optimizer)
     }
 }
 
@@ -133,25 +204,78 @@ extension AnyTensor {
     }
 }
 
-/// Maps traversal names to a checkpoint layout's names.
-struct CheckpointNames {
-    private var renames: [(from: String, to: String)] = []
+/// A constrained property's parametrization parts, for naming its tensors in a checkpoint.
+protocol CheckpointNamedProperty {
+    /// The flattened parts (empty when unparametrized).
+    var checkpointParts: [Any] { get }
+}
 
-    init(_ traversal: LayerTraversal, layout: CheckpointLayout) {
-        guard layout == .pytorch else { return }
-        // `cell.w` (a constrained property) → `cell.parametrizations.w`, for its tensors only.
-        for (name, property) in traversal.constrained where property.namedSlots.first?.name == "original" {
-            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-            let owner = parts.dropLast().joined(separator: ".")
-            let renamed = (owner.isEmpty ? "" : owner + ".") + "parametrizations." + parts.last!
-            renames.append((name + ".", renamed + "."))
+extension Constrained: CheckpointNamedProperty {
+    var checkpointParts: [Any] {
+        isParametrized ? ParametrizationReflection.parts(of: parametrization) : []
+    }
+}
+
+/// The checkpoint key of every tensor slot of a traversal, in traversal order.
+///
+/// Renaming sits on top of the names traversal yields: first the longest matching prefix of
+/// `renaming` replaces the start of the name; then, in the PyTorch layout, the tensors of a
+/// parametrized property take the keys its parts declare (``PyTorchCheckpointNaming``).
+struct CheckpointKeys {
+    struct Entry {
+        let key: String
+        let legacy: [String]
+        let slot: any TensorSlot
+    }
+
+    private(set) var entries: [Entry] = []
+
+    init(_ traversal: LayerTraversal, layout: CheckpointLayout, renaming: [String: String], operation: String) throws {
+        // Slot name → (property name, name within the property, parts) for parametrized properties.
+        var owners: [String: (property: String, relative: String, parts: [Any])] = [:]
+        if layout == .pytorch {
+            for (name, property) in traversal.constrained {
+                let parts = (property as? any CheckpointNamedProperty)?.checkpointParts ?? []
+                guard !parts.isEmpty else { continue }
+                for named in property.namedSlots { owners[name + "." + named.name] = (name, named.name, parts) }
+            }
+        }
+        var seen: [String: String] = [:]
+        for named in traversal.slots {
+            let entry: Entry
+            if let owner = owners[named.name] {
+                let renamed = Self.rename(owner.property, renaming)
+                let components = renamed.split(separator: ".", omittingEmptySubsequences: false)
+                let module = components.dropLast().joined(separator: ".")
+                let prefix = module.isEmpty ? "" : module + "."
+                let property = String(components.last!)
+                let (part, tensor) = Self.split(owner.relative)
+                let (primary, legacy) = PyTorchKeys.keys(tensor, property: property, part: part, parts: owner.parts)
+                entry = Entry(key: prefix + primary, legacy: legacy.map { prefix + $0 }, slot: named.slot)
+            } else {
+                entry = Entry(key: Self.rename(named.name, renaming), legacy: [], slot: named.slot)
+            }
+            if let other = seen.updateValue(named.name, forKey: entry.key) {
+                throw ConstrainedError(operation, key: entry.key,
+                                       cause: .invalidArgument("the renaming gives \"\(other)\" and \"\(named.name)\" the same key"))
+            }
+            entries.append(entry)
         }
     }
 
-    func callAsFunction(_ name: String) -> String {
-        for (from, to) in renames where name.hasPrefix(from) {
-            return to + name.dropFirst(from.count)
+    /// `("original", 0)` → part 0, tensor `original`; `"1.map.base"` → part 1, `map.base`.
+    private static func split(_ relative: String) -> (part: Int, tensor: String) {
+        guard let dot = relative.firstIndex(of: "."), let part = Int(relative[..<dot]) else { return (0, relative) }
+        return (part, String(relative[relative.index(after: dot)...]))
+    }
+
+    /// `name` with its longest prefix in `renaming` (whole components) replaced.
+    static func rename(_ name: String, _ renaming: [String: String]) -> String {
+        var best: (from: String, to: String)?
+        for (from, to) in renaming where name == from || name.hasPrefix(from + ".") {
+            if best == nil || from.count > best!.from.count { best = (from, to) }
         }
-        return name
+        guard let best else { return name }
+        return best.to + name.dropFirst(best.from.count)
     }
 }

@@ -31,9 +31,8 @@ extension Checkpoint {
         var offset = 0
         for name in names {
             let tensor = self[name]!
-            let (dtype, size) = tensor.dtypeAndSize
-            let bytes = size * tensor.shape.reduce(1, *)
-            entries.append("\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            let bytes = tensor.byteCount
+            entries.append("\(jsonString(name)):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
         header += entries.joined(separator: ",") + "}"
@@ -47,26 +46,47 @@ extension Checkpoint {
             switch self[name]! {
             case .float(let t): t.withUnsafeBufferPointer { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
             case .double(let t): t.withUnsafeBufferPointer { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
+            case .encoded(let e): out.append(contentsOf: e.bytes)
             }
         }
         return out
     }
 
-    /// Decodes a safetensors encoding (F32 and F64 tensors).
+    /// Decodes a safetensors encoding: every dtype of the format (``SafetensorsDType``);
+    /// `F32` and `F64` tensors become tensors, the others ``EncodedTensor``s.
     ///
-    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidCheckpoint(_:)`` naming what is wrong.
+    /// The file is checked as the reference implementation checks it before any tensor is
+    /// built: the header length fits the file, the header is a JSON object of tensor entries
+    /// (and string `__metadata__`), every dtype is known, every shape has non-negative axes
+    /// whose product does not overflow, every byte count is dtype × shape, and the offsets,
+    /// sorted, tile the data section exactly (no gap, no overlap, nothing after the last
+    /// tensor). So the tensors built never hold more bytes than the file.
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/invalidCheckpoint(_:)``
+    ///   saying what is wrong, and the key of the tensor when one is at fault.
     public init(safetensorsBytes bytes: [UInt8]) throws {
-        func fail(_ reason: String) -> ConstrainedError { ConstrainedError("load", cause: .invalidCheckpoint(reason)) }
+        try self.init(decoding: bytes)
+    }
+
+    /// Decodes the safetensors encoding in `bytes` (an array or a file's `Data`), read in place.
+    init<Bytes: RandomAccessCollection<UInt8> & ContiguousBytes>(decoding bytes: Bytes) throws where Bytes.Index == Int {
+        func fail(_ reason: String, key: String? = nil) -> ConstrainedError {
+            ConstrainedError("load", key: key, cause: .invalidCheckpoint(reason))
+        }
         guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes, shorter than the 8-byte header length") }
         var headerLength: UInt64 = 0
-        for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        let start = bytes.startIndex
+        for i in 0..<8 { headerLength |= UInt64(bytes[start + i]) << (8 * UInt64(i)) }
         guard headerLength <= UInt64(bytes.count - 8) else {
             throw fail("header length \(headerLength) exceeds the file (\(bytes.count) bytes)")
         }
         let dataStart = 8 + Int(headerLength)
+        guard headerLength > 0, bytes[start + 8] == UInt8(ascii: "{") else {
+            throw fail("the header does not start with \"{\"")
+        }
         let header: [String: HeaderEntry]
         do {
-            header = try JSONDecoder().decode([String: HeaderEntry].self, from: Data(bytes[8..<dataStart]))
+            header = try JSONDecoder().decode([String: HeaderEntry].self, from: Data(bytes[(start + 8)..<(start + dataStart)]))
         } catch {
             throw fail("the header is not a safetensors JSON object: \(error)")
         }
@@ -77,36 +97,56 @@ extension Checkpoint {
         for (name, entry) in header {
             guard case .tensor(let info) = entry else {
                 if name == "__metadata__" { continue }
-                throw fail("entry \"\(name)\" is not a tensor description")
+                throw fail("entry \"\(name)\" is not a tensor description", key: name)
             }
             ordered.append((name, info))
         }
-        ordered.sort { ($0.info.begin, $0.name) < ($1.info.begin, $1.name) }
+        ordered.sort { ($0.info.begin, $0.info.end, $0.name) < ($1.info.begin, $1.info.end, $1.name) }
+        // Check everything before building anything: a bad last entry must not cost the
+        // allocation of all the others.
+        var layout: [(name: String, dtype: SafetensorsDType, shape: [Int], begin: Int, end: Int)] = []
+        var offset = 0
         for (name, info) in ordered {
-            let size: Int
-            switch info.dtype {
-            case "F32": size = 4
-            case "F64": size = 8
-            default: throw fail("tensor \"\(name)\" has dtype \(info.dtype); only F32 and F64 are supported")
+            guard let dtype = SafetensorsDType(rawValue: info.dtype) else {
+                throw fail("tensor \"\(name)\" has the unknown dtype \(info.dtype)", key: name)
             }
-            guard info.shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor \"\(name)\" has shape \(info.shape)") }
-            let count = info.shape.reduce(1, *)
-            guard info.begin >= 0, info.begin <= info.end, info.end <= dataCount else {
-                throw fail("tensor \"\(name)\" has offsets [\(info.begin), \(info.end)] outside the data (\(dataCount) bytes)")
+            guard let count = EncodedTensor.elementCount(info.shape) else {
+                throw fail("tensor \"\(name)\" has shape \(info.shape), whose size is negative or overflows", key: name)
             }
-            guard info.end - info.begin == count * size else {
-                throw fail("tensor \"\(name)\" of shape \(info.shape) and dtype \(info.dtype) needs \(count * size) bytes, has \(info.end - info.begin)")
+            let (needed, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
+            guard !overflow else {
+                throw fail("tensor \"\(name)\" of shape \(info.shape) and dtype \(info.dtype) is larger than memory", key: name)
             }
-            bytes.withUnsafeBytes { raw in
-                let source = UnsafeRawBufferPointer(rebasing: raw[(dataStart + info.begin)..<(dataStart + info.end)])
-                if size == 4 {
-                    self[name] = .float(Tensor<Float>(shape: info.shape) { out in
+            guard info.begin == offset, info.begin <= info.end, info.end <= dataCount else {
+                let problem = info.begin > offset ? "leave a gap after byte \(offset)"
+                    : info.begin < offset ? "overlap the previous tensor (which ends at \(offset))"
+                    : "lie outside the data (\(dataCount) bytes)"
+                throw fail("tensor \"\(name)\" has offsets [\(info.begin), \(info.end)] which \(problem)", key: name)
+            }
+            guard info.end - info.begin == needed else {
+                throw fail("tensor \"\(name)\" of shape \(info.shape) and dtype \(info.dtype) needs \(needed) bytes, has \(info.end - info.begin)", key: name)
+            }
+            layout.append((name, dtype, info.shape, info.begin, info.end))
+            offset = info.end
+        }
+        guard offset == dataCount else {
+            throw fail("the tensors end at byte \(offset) of a data section of \(dataCount) bytes")
+        }
+        bytes.withUnsafeBytes { raw in
+            for (name, dtype, shape, begin, end) in layout {
+                let source = UnsafeRawBufferPointer(rebasing: raw[(dataStart + begin)..<(dataStart + end)])
+                switch dtype {
+                case .f32:
+                    self[name] = .float(Tensor<Float>(shape: shape) { out in
                         UnsafeMutableRawBufferPointer(out).copyMemory(from: source)
                     })
-                } else {
-                    self[name] = .double(Tensor<Double>(shape: info.shape) { out in
+                case .f64:
+                    self[name] = .double(Tensor<Double>(shape: shape) { out in
                         UnsafeMutableRawBufferPointer(out).copyMemory(from: source)
                     })
+                default:
+                    // The size was checked above.
+                    self[name] = .encoded(try! EncodedTensor(dtype: dtype, shape: shape, bytes: Array(source)))
                 }
             }
         }
@@ -114,24 +154,50 @@ extension Checkpoint {
 
     /// Reads a safetensors file.
     ///
-    /// - Throws: the file system's error, or ``ConstrainedError`` with cause
-    ///   ``ConstrainedError/Cause/invalidCheckpoint(_:)``.
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/file(_:)`` when the
+    ///   file cannot be read, or ``ConstrainedError/Cause/invalidCheckpoint(_:)``.
     public init(contentsOf url: URL) throws {
-        try self.init(safetensorsBytes: Array(try Data(contentsOf: url)))
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ConstrainedError("load", cause: .file("cannot read \(url.path): \(Self.fileErrorMessage(error))"))
+        }
+        try self.init(decoding: data)   // in place: no copy of the file
     }
 
     /// Writes this checkpoint to `url` in the safetensors format (atomically).
+    ///
+    /// - Throws: ``ConstrainedError`` with cause ``ConstrainedError/Cause/file(_:)``.
     public func write(to url: URL) throws {
-        try Data(safetensorsBytes()).write(to: url, options: .atomic)
+        do {
+            try Data(safetensorsBytes()).write(to: url, options: .atomic)
+        } catch {
+            throw ConstrainedError("save", cause: .file("cannot write \(url.path): \(Self.fileErrorMessage(error))"))
+        }
+    }
+
+    /// The file system's reason in words, not as Foundation's error type.
+    static func fileErrorMessage(_ error: any Error) -> String {
+        guard let cocoa = error as? CocoaError else { return "\(error)" }
+        switch cocoa.code {
+        case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file"
+        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "no space left on the device"
+        case .fileReadCorruptFile: return "the file is corrupt"
+        case .fileWriteVolumeReadOnly: return "the volume is read-only"
+        default: return "file system error \(cocoa.code.rawValue)"
+        }
     }
 }
 
 extension AnyTensor {
-    /// The safetensors dtype and the byte size of one scalar.
-    var dtypeAndSize: (String, Int) {
+    /// The bytes of the elements.
+    var byteCount: Int {
         switch self {
-        case .float: return ("F32", 4)
-        case .double: return ("F64", 8)
+        case .float(let t): return 4 * t.scalarCount
+        case .double(let t): return 8 * t.scalarCount
+        case .encoded(let e): return e.bytes.count
         }
     }
 }

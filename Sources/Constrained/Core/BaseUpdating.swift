@@ -11,5 +11,3 @@ public protocol BaseUpdating: Parametrization {
     /// the new chart.
     mutating func updateBase(original: Tensor<Scalar>) throws -> Tensor<Scalar>
 }
-
-extension Orthogonal: BaseUpdating {}

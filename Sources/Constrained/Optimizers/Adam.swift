@@ -25,7 +25,7 @@ public final class Adam: Optimizer {
     public var epsilon: Double
     /// The L2 weight decay λ.
     public var weightDecay: Double
-    private var binding: OptimizerBinding
+    var binding: OptimizerBinding
 
     /// An Adam optimizer for `model`.
     public init(for model: some Layer, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,

@@ -26,7 +26,7 @@ public final class RMSprop: Optimizer {
     public var centered: Bool
     /// The L2 weight decay λ.
     public var weightDecay: Double
-    private var binding: OptimizerBinding
+    var binding: OptimizerBinding
 
     /// An RMSprop optimizer for `model`.
     public init(for model: some Layer, learningRate: Double = 1e-2, alpha: Double = 0.99, epsilon: Double = 1e-8,

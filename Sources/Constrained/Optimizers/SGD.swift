@@ -21,7 +21,7 @@ public final class SGD: Optimizer {
     public var nesterov: Bool
     /// The L2 weight decay λ.
     public var weightDecay: Double
-    private var binding: OptimizerBinding
+    var binding: OptimizerBinding
 
     /// An SGD optimizer for `model`.
     ///

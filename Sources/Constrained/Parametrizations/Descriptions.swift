@@ -1,4 +1,5 @@
-// The descriptions of the catalogue's parametrizations: the type's name and the settings
+// The descriptions of the catalogue's parametrizations (Orthogonal's is in
+// Orthogonal+Manifold.swift, the manifolds' beside them): the type's name and the settings
 // that change what `forward` computes, written as the initialiser call that makes them.
 
 extension Parametrization {
@@ -28,14 +29,6 @@ extension SpectralNorm {
 extension WeightNorm {
     /// `WeightNorm(dim: 0)`, or `WeightNorm(dim: nil)` for the norm over the whole tensor.
     public var description: String { "WeightNorm(dim: \(dim.map(String.init) ?? "nil"))" }
-}
-
-extension Orthogonal {
-    /// `Orthogonal(map: matrixExp, usesTrivialization: true)`; `map: automatic` when the map
-    /// is chosen per shape.
-    public var description: String {
-        "Orthogonal(map: \(map.map(\.description) ?? "automatic"), usesTrivialization: \(usesTrivialization))"
-    }
 }
 
 extension Positive {

@@ -24,16 +24,24 @@
 ///
 /// **Dynamic trivialisation** (`usesTrivialization: true`, the default; Casado 2019,
 /// "Trivializations for gradient-based optimization on manifolds"): the value is
-/// `Q = B · map(X)`, with `B` the `n × n` orthogonal ``base`` buffer. The right inverse puts the
+/// `Q = B · map(X)`, with `B` an orthogonal ``base``: the `n × n` matrix for a square original,
+/// and for a tall one the `n × k` base point itself, whose `n × n` completion is applied in
+/// factored form (Householder vectors, O(n k²); never formed). The right inverse puts the
 /// assigned matrix into `B` and returns the original `X₀` whose map is the identity (zeros
 /// with −1 on the diagonal); ``updateBase(original:)`` (or `$w.updateBase()`) moves `B` to
 /// the current point and resets `X`, leaving the value unchanged, which keeps `X` small so the
 /// map stays well conditioned during long training.
 ///
-/// **Right inverse.** With trivialisation: a square `Q` that is orthogonal to `10·n·ε`
-/// becomes the base as it is; otherwise its sign-fixed QR factor does (R with a non-negative
-/// diagonal, the unique choice, so the orthogonal matrix closest in this sense to `Q`). A
-/// tall `Q` is completed to an `n × n` orthogonal base with random columns (then QR).
+/// **Right inverse.** Checked: a `Q` farther than ``defaultTolerance(for:)`` from the set
+/// throws ``ConstrainedError/Cause/notInImage(_:)`` (assign with `projecting: true` for the
+/// polar factor, the nearest point). Only the value given at registration is projected, by its
+/// sign-fixed QR factor (R with a non-negative diagonal), as PyTorch's registration does.
+/// With trivialisation the square `Q` becomes the `n × n` base, a tall `Q` the `n × k` base.
+///
+/// **Cost for tall matrices.** With the default `.householder` map, registration, forward,
+/// backward, right inverse and ``updateBase(original:)`` are O(n k²) in time and O(n k) in
+/// memory: a 30,000 × 50 weight never allocates a 30,000² matrix. `.matrixExp` and `.cayley`
+/// exponentiate the `n × n` skew matrix by definition (O(n³)); choose them for square matrices.
 /// Without trivialisation only `.householder` has one: the reflectors of `Q`'s QR
 /// factorisation with the diagonal set to the signs that reproduce `Q`; for `.matrixExp` and
 /// `.cayley` there is none (``ConstrainedError/Cause/noRightInverse``), as in PyTorch.
@@ -80,15 +88,20 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     public let map: Map?
     /// Whether the value is `base · map(X)` (dynamic trivialisation).
     public var usesTrivialization: Bool { base != nil }
-    /// The `n × n` orthogonal base `B` of dynamic trivialisation (`(..., n, n)` for a batch,
-    /// `n = max(m, n)` of the original), saved with the model as `w.0.base`; nil without
+    /// The orthogonal base `B` of dynamic trivialisation, saved with the model as `w.0.base`:
+    /// `(..., n, n)` for square originals, `(..., n, k)` (the tall frame, `n = max`, `k = min`
+    /// of the original's sizes) for tall and wide ones; an `n × n` base set directly, as
+    /// PyTorch stores it, is accepted too. Nil without
     /// trivialisation. Set by the right inverse and ``updateBase(original:)``; the identity
     /// when the original was set directly before any assignment.
     public let base: Buffer<Scalar>?
     /// The shape of the constrained value, fixed by the first right inverse.
     public private(set) var shape: [Int]?
-    /// Seeds the random columns that complete a tall matrix to a square base.
-    var completionSeed: UInt64 = 0x0f7a_05e1
+    /// The factors of the tall base, computed once per base value.
+    let tallBases = TallBaseCache<Scalar>()
+    /// Whether the next right inverse receives the registration's value, which is projected
+    /// (by sign-fixed QR, as PyTorch) when it is off the set; later values are checked.
+    var isRegistering = false
 
     /// An orthogonal parametrization with `map` (default: PyTorch's choice by shape) and,
     /// unless `usesTrivialization` is false, a ``base`` for dynamic trivialisation.
@@ -126,7 +139,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
         case .householder:
             q = try Self.householderMap(tall, layout, fullSquare: false)
         }
-        if let base { q = matmul(try currentBase(base, layout), q) }
+        if let base { q = try applyBase(try currentBase(base, layout), to: q, layout) }
         return layout.isTransposed ? q.transposed() : q
     }
 
@@ -142,7 +155,9 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
         if let shape, shape != y.shape {
             throw ConstrainedError("rightInverse", subject: "Orthogonal", shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
         }
-        let tall = layout.isTransposed ? y.transposed() : y
+        let registering = isRegistering
+        let tall = try admitting(layout.isTransposed ? y.transposed() : y, layout, projectingIfOff: registering)
+        isRegistering = false
         guard let base else {
             guard resolvedMap(for: y.shape) == .householder else {
                 throw ConstrainedError("rightInverse", subject: "Orthogonal(map: .\(resolvedMap(for: y.shape)), usesTrivialization: false)", shape: y.shape, cause: .noRightInverse)
@@ -151,19 +166,14 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
             shape = y.shape
             return layout.isTransposed ? reflectors.transposed() : reflectors
         }
-        let square: Tensor<Scalar>
-        if layout.n == layout.k {
-            square = Self.isOrthogonal(tall) ? tall.detached() : try qr(tall, nonNegativeDiagonal: true).q
-        } else {
-            let filler = Tensor<Scalar>.randomNormal(layout.batch + [layout.n, layout.n - layout.k], seed: completionSeed)
-            square = try qr(concatenate([tall.detached(), filler], alongAxis: tall.rank - 1), nonNegativeDiagonal: true).q
-        }
-        base.wrappedValue = square
+        // Square: the n × n base. Tall: the n × k point itself (never an n × n completion).
+        base.wrappedValue = tall.detached()
         shape = y.shape
         return Self.chartOrigin(y.shape)
     }
 
-    /// Moves the base to the current point, `B ← B · map(X)` (the full `n × n` map), and
+    /// Moves the base to the current point, `B ← B · map(X)` (the full `n × n` map; for a tall
+    /// original the new `n × k` base is the current value itself), and
     /// returns the new original, the chart's origin (zeros with −1 on the diagonal), whose
     /// value is the same `Q` up to rounding.
     ///
@@ -180,6 +190,21 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
         return try withoutRecording {
             let x = x.detached()
             let tall = layout.isTransposed ? x.transposed() : x
+            if layout.n != layout.k {
+                // Tall: the new base is the current point, n × k (the chart's completion
+                // follows from it), so no n × n matrix is formed.
+                var q: Tensor<Scalar>
+                switch resolvedMap(for: x.shape) {
+                case .matrixExp, .cayley:
+                    q = try Self.skewMap(tall, layout, map: resolvedMap(for: x.shape), fullSquare: false)
+                case .householder:
+                    q = try Self.householderMap(tall, layout, fullSquare: false)
+                }
+                q = try applyBase(try currentBase(base, layout), to: q, layout)
+                base.wrappedValue = q
+                shape = x.shape
+                return Self.chartOrigin(x.shape)
+            }
             let full: Tensor<Scalar>
             switch resolvedMap(for: x.shape) {
             case .matrixExp, .cayley:
@@ -204,9 +229,9 @@ extension Orthogonal {
         let k: Int
         let isTransposed: Bool
 
-        init(_ shape: [Int]) throws {
+        init(_ shape: [Int], operation: String = "forward") throws {
             guard shape.count >= 2 else {
-                throw ConstrainedError("forward", subject: "Orthogonal", shape: shape, cause: .invalidShape("expected a matrix or a batch of matrices (..., m, n); use SpectralNorm or a norm for vectors"))
+                throw ConstrainedError(operation, subject: "Orthogonal", shape: shape, cause: .invalidShape("expected a matrix or a batch of matrices (..., m, n); use SpectralNorm or a norm for vectors"))
             }
             let rows = shape[shape.count - 2], columns = shape[shape.count - 1]
             batch = Array(shape.dropLast(2))
@@ -218,17 +243,25 @@ extension Orthogonal {
 
     /// The base for `layout`, set to the identity if it has no value yet (the original was
     /// set directly, without a right inverse).
+    /// A tall original's base is `(..., n, k)` (the point; see `Orthogonal+TallBase.swift`)
+    /// or, when set directly as PyTorch stores it, `(..., n, n)`.
     func currentBase(_ base: Buffer<Scalar>, _ layout: Layout) throws -> Tensor<Scalar> {
-        let expected = layout.batch + [layout.n, layout.n]
+        let square = layout.batch + [layout.n, layout.n], tall = layout.batch + [layout.n, layout.k]
         guard let b = base.storedValue else {
-            let identity = Tensor<Scalar>.eye(rows: layout.n, columns: layout.n, batch: layout.batch)
+            let identity = Tensor<Scalar>.eye(rows: layout.n, columns: layout.k, batch: layout.batch)
             base.wrappedValue = identity
             return identity
         }
-        guard b.shape == expected else {
-            throw ConstrainedError("forward", subject: "Orthogonal", key: "base", shape: b.shape, cause: .shapeMismatch(expected: expected, found: b.shape))
+        guard b.shape == square || b.shape == tall else {
+            throw ConstrainedError("forward", subject: "Orthogonal", key: "base", shape: b.shape, cause: .shapeMismatch(expected: tall, found: b.shape))
         }
         return b
+    }
+
+    /// `B · q` for an `n × n` base, `B̂ · q` for a tall one (O(n k²), no `n × n` matrix).
+    func applyBase(_ b: Tensor<Scalar>, to q: Tensor<Scalar>, _ layout: Layout) throws -> Tensor<Scalar> {
+        if b.shape[b.rank - 1] == layout.n { return matmul(b, q) }
+        return Self.applyTallBase(try tallBases.factors(of: b), to: q)
     }
 
     /// `e^A` or `(I − A/2)⁻¹(I + A/2)` for `A = L − Lᵀ`, `L = tril(X)` padded to `n × n`;
@@ -281,14 +314,6 @@ extension Orthogonal {
     static func chartOrigin(_ shape: [Int]) -> Tensor<Scalar> {
         Tensor<Scalar>.eye(rows: shape[shape.count - 2], columns: shape[shape.count - 1],
                            batch: Array(shape.dropLast(2))) * -1
-    }
-
-    /// Whether `QᵀQ = I` to `10·n·ε` in every entry (PyTorch's tolerance).
-    static func isOrthogonal(_ q: Tensor<Scalar>) -> Bool {
-        let n = q.shape[q.rank - 2], k = q.shape[q.rank - 1]
-        let gram = matmul(q, transposed: true, q, transposed: false) - Tensor<Scalar>.eye(k)
-        let tolerance = 10 * Scalar(n) * Scalar.ulpOfOne
-        return gram.scalars.allSatisfy { Swift.abs($0) <= tolerance }
     }
 
     /// `a` with zero columns appended up to `columns` (differentiable).

@@ -18,5 +18,7 @@ func allWorkloads(quick: Bool) -> [Workload] {
         all += autodiffWorkloads(Double.self, n: n)
     }
     all += constrainedWorkloads(quick: quick)
+    all += manifoldWorkloads(quick: quick)
+    all += riemannianWorkloads(quick: quick)
     return all
 }

@@ -44,7 +44,7 @@ struct PrintingTests {
     @Test func parametrizationsDescribeTheirSettings() {
         #expect("\(SpectralNorm<Double>(dim: 1, powerIterations: 3))" == "SpectralNorm(dim: 1, powerIterations: 3)")
         #expect("\(WeightNorm<Float>(dim: nil))" == "WeightNorm(dim: nil)")
-        #expect("\(Orthogonal<Double>(map: .cayley))" == "Orthogonal(map: cayley, usesTrivialization: true)")
+        #expect("\(Orthogonal<Double>(map: .cayley))" == "Orthogonal(map: cayley)")
         #expect("\(Positive<Double>())" == "Positive(softplus)")
         #expect("\(Skew<Double>() >>> CayleyMap<Double>() >>> AnyParametrization<Double>(Symmetric<Double>()))"
                 == "Skew >>> CayleyMap >>> Symmetric")

@@ -125,7 +125,7 @@ struct TraversalTests {
             }
             optimizer.update(model, along: gradients)
         }
-        _ = model.checkpoint()
+        _ = try model.checkpoint()
         model.isTraining = false
         #expect(model.traversals - before == 1)
     }

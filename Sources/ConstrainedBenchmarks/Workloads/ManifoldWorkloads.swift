@@ -1,0 +1,64 @@
+import Constrained
+
+/// The `manifolds` suite: each set of the catalogue alone, and the tall Stiefel case that must
+/// never build an n × n matrix. Peer: `Scripts/bench/peer_geotorch.py` (geotorch inside
+/// `parametrize.cached()`), which names every workload the same way.
+///
+/// Workloads and their `n` (Double):
+/// - `orthogonal` (`n` = 64/256): `Orthogonal()` on `n × n` (matrix exponential at a base;
+///   geotorch: `orthogonal`, `triv="expm"`).
+/// - `stiefel-tall` (`n` = 64/256): `Orthogonal()` on `n × n/4` (Householder at a tall base;
+///   geotorch: `orthogonal` on the same shape).
+/// - `sphere` (`n` = 64/256): `Sphere()` on the `n` rows of an `n × n` matrix (normalisation;
+///   geotorch: `sphere`).
+///   Each has `forward` and `forward+backward` (the gradient of `sum(Y ⊙ W)`), the original at
+///   the base point plus a `1/√n`-scaled normal perturbation.
+/// - `stiefel-register-step` (`n` = 30,000, phase `train-step`): `Linear(50, 30000)` with an
+///   `Orthogonal()` weight is created (registration) and takes one Adam step on a batch of 8.
+///   No peer: geotorch allocates a 30,000² matrix there, and PyTorch's Householder
+///   `orthogonal` had not finished after 300 s.
+func manifoldWorkloads(quick: Bool) -> [Workload] {
+    var all: [Workload] = []
+    for n in quick ? [64] : [64, 256] {
+        let w = WorkloadBuilder<Double>(suite: "manifolds", n: n)
+        all += set(w, "orthogonal", Orthogonal<Double>(), shape: [n, n])
+        all += set(w, "stiefel-tall", Orthogonal<Double>(), shape: [n, n / 4])
+        all += set(w, "sphere", Sphere<Double>(), shape: [n, n])
+    }
+    all.append(tallRegistrationStep(rows: quick ? 3_000 : 30_000, columns: 50))
+    return all
+}
+
+/// Forward and forward+backward of `manifold` registered on `shape` at a sampled point.
+private func set<M: Manifold>(_ w: WorkloadBuilder<Double>, _ name: String, _ manifold: M, shape: [Int])
+-> [Workload] where M.Scalar == Double {
+    var p = manifold
+    let prepared: Tensor<Double>? = try? {
+        try p.register(shape: shape)
+        let y = try manifold.sample(shape: shape, seed: 3)
+        let origin = try p.rightInverse(y)
+        return origin + Tensor<Double>.randomNormal(shape, seed: 4) * (1 / Double(w.n).squareRoot())
+    }()
+    let state = p
+    return w.differentiable(name, input: { prepared ?? Tensor<Double>.zeros(shape) }) { x in
+        var q = state  // forward is mutating in the protocol; state lives in buffers
+        return [try q.forward(x)]
+    }
+}
+
+/// Registration of a tall orthogonal weight and one Adam step.
+private func tallRegistrationStep(rows: Int, columns: Int) -> Workload {
+    Workload(suite: "manifolds", name: "stiefel-register-step", dtype: "float64", n: rows, phase: .trainStep) {
+        let x = Tensor<Double>.randomNormal([8, columns], seed: 2)
+        return {
+            let layer = Linear<Double>(columns, rows, weight: Orthogonal<Double>(), seed: 1)
+            let adam = Adam(for: layer, learningRate: 1e-2)
+            let (_, gradients) = try valueWithGradient(of: layer) { l in
+                let y = l(x)
+                return (y * y).sum()
+            }
+            adam.update(layer, along: gradients)
+            blackHole(layer.weight)
+        }
+    }
+}
