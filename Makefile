@@ -1,14 +1,16 @@
 # The two commands a new user runs: `make demo` and `make test`. Each installs what it needs.
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev
+APT_PACKAGES := libopenblas-dev liblapacke-dev libsleef-dev
 # Tests run in parallel; OpenBLAS's thread pool is process-wide, so keep it to one thread there.
 TEST_ENV := OPENBLAS_NUM_THREADS=1
 
-.PHONY: deps test demo bench bench-peer-setup fixtures docs clean
+.PHONY: deps test demo bench bench-instructions bench-peer-setup fixtures docs clean
 
-# Installs OpenBLAS and LAPACKE from apt when their headers are missing.
+# Installs OpenBLAS, LAPACKE and SLEEF (the vectorised elementwise kernels) from apt when
+# their headers are missing.
 deps:
-	@if [ ! -f /usr/include/lapacke.h ] || [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ]; then \
+	@if [ ! -f /usr/include/lapacke.h ] || [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ] \
+		|| [ ! -f /usr/include/x86_64-linux-gnu/sleef.h -a ! -f /usr/include/sleef.h ]; then \
 		echo "Installing $(APT_PACKAGES)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
@@ -34,7 +36,9 @@ demo: deps
 BENCH_THREADS := 2
 BENCH_OUT := bench-out
 PEER_PYTHON ?= .venv-bench/bin/python
-BENCH_FLAGS := --threads $(BENCH_THREADS) $(if $(QUICK),--quick) $(if $(FILTER),--filter '$(FILTER)')
+# FILTER is passed in single quotes (its own single quotes escaped), so regular expressions
+# with parentheses or `|` reach the programs unchanged.
+BENCH_FLAGS := --threads $(BENCH_THREADS) $(if $(QUICK),--quick) $(if $(FILTER),--filter '$(subst ','\'',$(FILTER))')
 BENCH_DOCS := $(if $(QUICK)$(FILTER),$(BENCH_OUT),Docs)
 BENCH_ENV := OPENBLAS_NUM_THREADS=$(BENCH_THREADS)
 
@@ -45,7 +49,7 @@ bench: deps
 	$(BENCH_ENV) "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_FLAGS) --output $(BENCH_OUT)/constrained.jsonl
 	$(BENCH_ENV) python3 Scripts/bench/peer_numpy.py $(BENCH_FLAGS) --output $(BENCH_OUT)/numpy.jsonl
 	@if [ -x "$(PEER_PYTHON)" ]; then \
-		echo '$(BENCH_ENV) $(PEER_PYTHON) Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl'; \
+		set -x; \
 		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl; \
 		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch_constrained.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch-constrained.jsonl; \
 		if "$(PEER_PYTHON)" -c "import geotorch" 2>/dev/null; then \
@@ -55,7 +59,17 @@ bench: deps
 	else \
 		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
 	fi
+	@# Peak memory and the instruction count (a minute under valgrind) are skipped with FILTER.
+	$(if $(FILTER),@true,$(BENCH_ENV) python3 Scripts/bench/memory.py "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" \
+		--peer-python "$(PEER_PYTHON)" --threads $(BENCH_THREADS) $(if $(QUICK),--quick) --output $(BENCH_OUT)/memory.jsonl)
+	$(if $(FILTER),@true,Scripts/bench/instructions.sh "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_OUT)/instructions.jsonl)
 	python3 Scripts/bench/report.py $(BENCH_OUT)/*.jsonl --markdown $(BENCH_DOCS)/Benchmarks.md --svg $(BENCH_DOCS)/benchmarks.svg
+
+# Only the regression guard: callgrind's instruction count of one RNN training step.
+bench-instructions: deps
+	$(SWIFT) build -c release --product constrained-bench
+	@mkdir -p $(BENCH_OUT)
+	Scripts/bench/instructions.sh "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_OUT)/instructions.jsonl
 
 # The PyTorch peer's virtual environment (never a dependency of the package or of CI).
 bench-peer-setup:

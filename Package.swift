@@ -32,10 +32,14 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Elementwise kernels on SLEEF (libsleef-dev), one copy per instruction set, chosen at
+        // run time; LinAlg falls back to its own Swift kernels where none applies.
+        .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("sleef")]),
         .target(
             name: "LinAlg",
             dependencies: [
                 "CLAPACK",
+                "CVectorMath",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

@@ -72,6 +72,10 @@ def parse_args(description):
     p.add_argument("--threads", type=int,
                    help="BLAS/intra-op threads (default: OPENBLAS_NUM_THREADS, else 2)")
     p.add_argument("--list", action="store_true", help="list the workload keys and exit")
+    p.add_argument("--peak-memory", action="store_true",
+                   help="run the one selected workload once and print how much it raised the "
+                        "peak resident memory (ru_maxrss) over its preparation (a fresh process "
+                        "per workload: Scripts/bench/memory.py)")
     args = p.parse_args()
     if args.threads is None:
         args.threads = int(os.environ.get("OPENBLAS_NUM_THREADS", "2"))
@@ -169,6 +173,12 @@ def run(impl, meta, workloads, args):
               "threads": args.threads, "impl": impl})
     if out:
         out.close()
+
+
+def peak_resident_bytes():
+    """The peak resident set size of this process so far (ru_maxrss, KiB on Linux)."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def sizes(args):

@@ -132,6 +132,37 @@ def autodiff(dtype, n):
     ]
 
 
+def tape(dtype):
+    """One recorded 128 × 190 op, and op + sum + gradient (see TapeWorkloads.swift)."""
+    batch, hidden = 128, 190
+    torch_dtype = DTYPES[dtype]
+    a = torch.randn(batch, hidden, generator=generator(1), dtype=torch_dtype)
+    b = torch.randn(batch, hidden, generator=generator(2), dtype=torch_dtype)
+    w = torch.randn(hidden, hidden, generator=generator(3), dtype=torch_dtype) / hidden ** 0.5
+    ops = [("add", b, lambda x, y: x + y), ("mul", b, lambda x, y: x * y),
+           ("tanh", b, lambda x, y: torch.tanh(x)), ("matmul", w, lambda x, y: x @ y)]
+    workloads = []
+    for name, other, f in ops:
+        unary = name == "tanh"
+
+        def inputs(other=other, unary=unary):
+            x = a.clone().requires_grad_()
+            y = other.clone() if unary else other.clone().requires_grad_()
+            return x, y
+
+        def prepare_forward(f=f, inputs=inputs):
+            x, y = inputs()
+            return lambda: f(x, y)
+
+        def prepare_backward(f=f, inputs=inputs, unary=unary):
+            x, y = inputs()
+            wrt = (x,) if unary else (x, y)
+            return lambda: torch.autograd.grad(f(x, y).sum(), wrt)
+        workloads += [common.Workload("tape", name, dtype, batch, "forward", prepare_forward),
+                      common.Workload("tape", name, dtype, batch, "forward+backward", prepare_backward)]
+    return workloads
+
+
 matrix_sizes, gradient_sizes = common.sizes(args)
 workloads = []
 for n in matrix_sizes:
@@ -139,6 +170,7 @@ for n in matrix_sizes:
 workloads += elementwise("float32", common.ELEMENTS) + elementwise("float64", common.ELEMENTS)
 for n in gradient_sizes:
     workloads += autodiff("float64", n)
+workloads += tape("float32") + tape("float64")
 
 config = torch.__config__.show()
 blas = next((part.split("=", 1)[1] for part in config.replace(",", "\n").split()

@@ -40,8 +40,8 @@ class Workload(common.Workload):
     """A workload of this suite; `impl` is `torch` or `torch-uncached`, and `prepare` may
     return (body, cleanup) when the body needs a context left open across repetitions."""
 
-    def __init__(self, name, n, phase, prepare, impl="torch"):
-        super().__init__(SUITE, name, "float64", n, phase, prepare)
+    def __init__(self, name, n, phase, prepare, impl="torch", dtype="float64"):
+        super().__init__(SUITE, name, dtype, n, phase, prepare)
         self.impl = impl
 
 
@@ -95,22 +95,25 @@ def train_step(model, optimizer, loss_fn, cached):
     return body
 
 
-def rnn(steps, cached):
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def rnn(steps, cached, dtype="float64"):
     batch, input_size, hidden, classes = 128, 10, 190, 10
 
     def prepare():
         torch.manual_seed(1)
-        model = RecurrentClassifier(input_size, hidden, classes, modrelu=False)
-        xs = torch.randn(steps, batch, input_size, generator=generator(3))
+        model = RecurrentClassifier(input_size, hidden, classes, modrelu=False).to(DTYPES[dtype])
+        xs = torch.randn(steps, batch, input_size, generator=generator(3)).to(DTYPES[dtype])
         labels = torch.arange(batch) % classes
         optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
         return train_step(model, optimizer,
                           lambda m: F.cross_entropy(m.readout(m.unrolled(xs)[1]), labels), cached)
     return Workload(f"rnn-orthogonal-h{hidden}", steps, "train-step", prepare,
-                    "torch" if cached else "torch-uncached")
+                    "torch" if cached else "torch-uncached", dtype)
 
 
-def copy_task(delay, cached):
+def copy_task(delay, cached, dtype="float64"):
     """The copy task as the Swift suite builds it: ten digits 1…8, `delay` blanks with the
     marker 9 at the tenth-last, ten blanks; outputs blank (0) then the digits."""
     batch, hidden, symbols, classes = 128, 190, 10, 9
@@ -118,14 +121,14 @@ def copy_task(delay, cached):
 
     def prepare():
         torch.manual_seed(1)
-        model = RecurrentClassifier(symbols, hidden, classes, modrelu=True)
+        model = RecurrentClassifier(symbols, hidden, classes, modrelu=True).to(DTYPES[dtype])
         digits = torch.randint(1, 9, (10, batch), generator=generator(4))
         inputs = torch.zeros(steps, batch, dtype=torch.long)
         labels = torch.zeros(steps, batch, dtype=torch.long)
         inputs[:10] = digits
         labels[-10:] = digits
         inputs[steps - 11] = 9
-        xs = F.one_hot(inputs, symbols).to(torch.float64)
+        xs = F.one_hot(inputs, symbols).to(DTYPES[dtype])
         flat_labels = labels.reshape(-1)
         optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3)
 
@@ -134,20 +137,20 @@ def copy_task(delay, cached):
             return F.cross_entropy(m.readout(states), flat_labels)
         return train_step(model, optimizer, loss, cached)
     return Workload(f"copy-task-h{hidden}", steps, "train-step", prepare,
-                    "torch" if cached else "torch-uncached")
+                    "torch" if cached else "torch-uncached", dtype)
 
 
-def linear(name, constrain):
+def linear(name, constrain, dtype="float64"):
     batch, n = 64, 256
 
     def prepare():
         torch.manual_seed(1)
-        layer = constrain(nn.Linear(n, n))
-        x = torch.randn(batch, n, generator=generator(2))
-        y = torch.randn(batch, n, generator=generator(3))
+        layer = constrain(nn.Linear(n, n)).to(DTYPES[dtype])
+        x = torch.randn(batch, n, generator=generator(2)).to(DTYPES[dtype])
+        y = torch.randn(batch, n, generator=generator(3)).to(DTYPES[dtype])
         optimizer = torch.optim.SGD(layer.parameters(), lr=1e-3)
         return train_step(layer, optimizer, lambda l: F.mse_loss(l(x), y), cached=False)
-    return Workload(name, n, "train-step", prepare)
+    return Workload(name, n, "train-step", prepare, dtype=dtype)
 
 
 def cached_read():
@@ -229,13 +232,16 @@ def workloads():
         # Uncached, T = 1000 runs 1000 matrix exponentials and their gradients per step
         # (minutes on a loaded machine); T = 200 shows the same per-time-step cost.
         out += [rnn(t, cached=True)] + ([rnn(t, cached=False)] if t <= 200 else [])
+        out.append(rnn(t, cached=True, dtype="float32"))
     delay = 10 if args.quick else 100
-    out += [copy_task(delay, cached=True), copy_task(delay, cached=False)]
-    for m in ["matrix_exp", "cayley", "householder"]:
-        out.append(linear(f"linear-orthogonal-{m}",
-                          lambda l, m=m: parametrizations.orthogonal(l, orthogonal_map=m)))
-    out.append(linear("linear-spectral_norm", parametrizations.spectral_norm))
-    out.append(linear("linear-weight_norm", parametrizations.weight_norm))
+    out += [copy_task(delay, cached=True), copy_task(delay, cached=False),
+            copy_task(delay, cached=True, dtype="float32")]
+    for dtype in ["float64", "float32"]:
+        for m in ["matrix_exp", "cayley", "householder"]:
+            out.append(linear(f"linear-orthogonal-{m}",
+                              lambda l, m=m: parametrizations.orthogonal(l, orthogonal_map=m), dtype))
+        out.append(linear("linear-spectral_norm", parametrizations.spectral_norm, dtype))
+        out.append(linear("linear-weight_norm", parametrizations.weight_norm, dtype))
     # Uncached, each read is one parametrization forward (`param-orthogonal-matrix_exp`).
     out.append(cached_read())
     for n in [64] if args.quick else [64, 256, 512]:
@@ -252,6 +258,29 @@ def main():
         return
     policy = common.QUICK_POLICY if args.quick else common.Policy()
     out = open(args.output, "w") if args.output else None
+    if args.peak_memory:
+        # Measured as constrained-bench --peak-memory does: one run after the preparation,
+        # inside parametrize.cached() (the `torch` workload of the key).
+        selected = [w for w in selected if w.impl == "torch"]
+        if len(selected) != 1:
+            raise SystemExit(f"--peak-memory measures one workload; --filter selected {len(selected)}")
+        w = selected[0]
+        prepared = w.prepare()
+        body, cleanup = prepared if isinstance(prepared, tuple) else (prepared, None)
+        before = common.peak_resident_bytes()
+        try:
+            body()
+        finally:
+            if cleanup:
+                cleanup()
+        line = {"suite": w.suite, "workload": w.name, "dtype": w.dtype, "n": w.n, "phase": w.phase,
+                "peak_rss_delta_bytes": common.peak_resident_bytes() - before,
+                "threads": args.threads, "impl": w.impl}
+        print(json.dumps(line, separators=(",", ":")), flush=True)
+        if out:
+            out.write(json.dumps(line, separators=(",", ":")) + "\n")
+            out.close()
+        return
 
     def emit(obj):
         line = json.dumps(obj, separators=(",", ":"))

@@ -22,25 +22,35 @@ from collections import defaultdict
 OURS = "constrained"
 PEERS = [("numpy", "NumPy/SciPy"), ("torch", "PyTorch"), ("torch-uncached", "PyTorch uncached"),
          ("geotorch", "geotorch"), ("geoopt", "geoopt")]
-SUITE_ORDER = ["linalg", "elementwise", "autodiff", "constrained", "manifolds"]
+SUITE_ORDER = ["linalg", "elementwise", "autodiff", "tape", "constrained", "manifolds", "riemannian"]
 SUITE_TITLES = {
     "linalg": "Linear algebra (forward)",
     "elementwise": "Elementwise on 10⁶ elements (forward)",
     "autodiff": "Gradient tape: forward and forward+backward",
+    "tape": "Gradient tape: one recorded 128 × 190 op (`Sources/ConstrainedBenchmarks/Workloads/TapeWorkloads.swift`)",
     "constrained": "Constrained layers: training steps, cached reads, each parametrization "
                    "(workloads described in `Sources/ConstrainedBenchmarks/Workloads/ConstrainedWorkloads.swift`)",
     "manifolds": "Manifold catalogue against geotorch inside `parametrize.cached()` "
                  "(workloads described in `Sources/ConstrainedBenchmarks/Workloads/ManifoldWorkloads.swift`)",
+    "riemannian": "Riemannian Adam steps against geoopt "
+                  "(workloads described in `Sources/ConstrainedBenchmarks/Workloads/RiemannianWorkloads.swift`)",
 }
 
 # The targets the issues set, as the largest acceptable ratio to one peer.
 # (peer, suite, workloads or None for all, phase, smallest n, largest ratio, source)
 TARGETS = [
     ("numpy", "linalg", None, "forward", 256, 1.10, "issue 2"),
+    ("torch", "elementwise", {"exp", "log", "tanh", "sigmoid", "softplus"}, "forward", 0, 1.0, "issue 10"),
+    ("numpy", "elementwise", {"exp", "log", "tanh", "sigmoid", "softplus"}, "forward", 0, 1.0, "issue 10"),
     ("numpy", "elementwise", None, "forward", 0, 1.5, "issue 2"),
     ("torch", "autodiff", {"matrix_exp"}, "forward+backward", 0, 0.35, "issue 3"),
     ("torch", "autodiff", {"householder_product", "householder_product_tall"}, "forward+backward", 0, 0.25, "issue 3"),
     ("torch", "autodiff", {"cayley", "qr", "eigh", "svd"}, "forward+backward", 0, 1.0, "issue 3"),
+    ("torch", "constrained", {"rnn-orthogonal-h190"}, "train-step", 0, 0.7, "issue 10"),
+    ("torch", "constrained", {"copy-task-h190"}, "train-step", 0, 0.6, "issue 10"),
+    ("torch", "constrained", {"linear-orthogonal-matrix_exp", "linear-orthogonal-cayley",
+                              "linear-orthogonal-householder"}, "train-step", 0, 0.5, "issue 10"),
+    ("torch", "constrained", {"linear-spectral_norm", "linear-weight_norm"}, "train-step", 0, 1.0, "issue 10"),
     # The first matching line wins: matrix-function sets before the rest of the suite.
     ("geotorch", "manifolds", {"orthogonal"}, "forward", 0, 0.5, "issue 8"),
     ("geotorch", "manifolds", {"orthogonal"}, "forward+backward", 0, 0.5, "issue 8"),
@@ -72,7 +82,9 @@ def load(paths):
                     meta[line["meta"]["impl"]] = line["meta"]
                     continue
                 key = (line["suite"], line["workload"], line["dtype"], line["n"], line["phase"])
-                rows[line["impl"]][key] = line
+                # Peak-memory lines share their workload's key: keep them apart from its times.
+                impl = line["impl"] + ("/memory" if "peak_rss_delta_bytes" in line else "")
+                rows[impl][key] = line
     return meta, rows
 
 
@@ -123,6 +135,71 @@ def build_rows(rows, stat):
             row["peers"][impl] = {"time": t, "ratio": ratio, "target": target, "met": met}
         out.append(row)
     return out, peers
+
+
+def per_op_table(rows, stat, markdown):
+    """The tape suite as ns per op: the recorded forward, and the pullback estimated as
+    (op + sum + gradient) − (op alone), ours and PyTorch's."""
+    ours, torch = rows.get(OURS, {}), rows.get("torch", {})
+    header = ["op (128 × 190)", "dtype", "ours forward", "PyTorch forward", "ours pullback", "PyTorch pullback"]
+    lines = []
+    for key in order([k for k in ours if k[0] == "tape" and k[4] == "forward"]):
+        _, workload, dtype, n, _ = key
+        back = (key[0], workload, dtype, n, "forward+backward")
+
+        def ns(impl_rows, k):
+            return impl_rows[k][stat] * 1e9 if k in impl_rows else None
+
+        def cells(impl_rows):
+            f, fb = ns(impl_rows, key), ns(impl_rows, back)
+            return [f"{f:,.0f} ns" if f is not None else "—",
+                    # A negative difference is noise (a quick run's single repetitions).
+                    f"{fb - f:,.0f} ns" if f is not None and fb is not None and fb >= f else "—"]
+        o, t = cells(ours), cells(torch)
+        lines.append([workload, dtype, o[0], t[0], o[1], t[1]])
+    if not lines:
+        return None
+    if markdown:
+        align = ["---", "---"] + ["---:"] * 4
+        return "\n".join("| " + " | ".join(r) + " |" for r in [header, align] + lines)
+    widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + lines)
+
+
+def memory_table(rows, markdown):
+    """Peak-memory lines (Scripts/bench/memory.py): how much one step raised ru_maxrss."""
+    ours, torch = rows.get(OURS + "/memory", {}), rows.get("torch/memory", {})
+    if not ours:
+        return None
+    header = ["workload", "dtype", "n", "ours", "PyTorch", "ours/PyTorch", "target"]
+    lines = []
+    for key in order(ours):
+        _, workload, dtype, n, _ = key
+        a = ours[key]["peak_rss_delta_bytes"]
+        b = torch[key]["peak_rss_delta_bytes"] if key in torch else None
+        ratio = a / b if b else None
+        target = ""
+        if ratio is not None and workload.startswith("rnn-"):
+            target = "≤ 1.00 vs PyTorch " + ("✓" if ratio <= 1 else "✗")
+        lines.append([workload, dtype, str(n), f"{a / 2**20:,.0f} MiB",
+                      f"{b / 2**20:,.0f} MiB" if b is not None else "—", fmt_ratio(ratio), target])
+    if markdown:
+        align = ["---", "---", "---:", "---:", "---:", "---:", "---"]
+        return "\n".join("| " + " | ".join(r) + " |" for r in [header, align] + lines)
+    widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + lines)
+
+
+def instructions_section(rows):
+    """The callgrind line of Scripts/bench/instructions.sh, as a sentence."""
+    lines = list(rows.get("callgrind", {}).values())
+    if not lines:
+        return None
+    line = lines[0]
+    key = "/".join(str(line[k]) for k in ("suite", "workload", "dtype", "n", "phase"))
+    return (f"Instruction count of one `{key}` step (callgrind, one thread, AVX2 code paths under "
+            f"{line.get('valgrind', 'valgrind')}): **{line['instructions']:,}**. Unlike the times above it "
+            "does not depend on the load of the machine: a change that raises it made the step slower.")
 
 
 def peers_in(rows, peers):
@@ -183,7 +260,10 @@ def machine_section(meta, stat):
         f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}",
         f"- Swift: {command_version(['swift', '--version'])}",
         f"- Ours: OpenBLAS `{ours.get('openblas', 'unknown')}` (core `{ours.get('openblas_core', '?')}`), "
-        f"{ours.get('threads', '?')} threads; our elementwise kernels run on one thread",
+        f"{ours.get('threads', '?')} threads; elementwise kernels: "
+        + (f"SLEEF `{ours['elementwise_isa']}` path, up to {ours.get('elementwise_threads', '?')} threads "
+           "above 32 768 elements per thread" if ours.get("elementwise_isa") not in (None, "portable")
+           else "our portable Swift kernels, one thread"),
     ]
     if numpy:
         blas = "; ".join(f"`{b['config']}` ({b['threads']} threads)" for b in numpy.get("blas", []))
@@ -347,6 +427,17 @@ def main():
     for s in suites:
         print(f"\n== {s}: ratio = ours / peer ({args.stat}); below 1 we are faster")
         print(table(by_suite[s], peers, markdown=False))
+    per_op = per_op_table(rows, args.stat, markdown=False)
+    if per_op:
+        print("\n== tape: ns per op (pullback = forward+backward − forward, including the sum)")
+        print(per_op)
+    memory = memory_table(rows, markdown=False)
+    if memory:
+        print("\n== peak memory: how much one training step raised ru_maxrss (fresh process each)")
+        print(memory)
+    guard = instructions_section(rows)
+    if guard:
+        print("\n== " + guard)
 
     if args.markdown:
         missing = [title for impl, title in PEERS if impl not in rows]
@@ -368,6 +459,21 @@ def main():
         doc += [PEER_CALLS, "![ratios](benchmarks.svg)", ""]
         for s in suites:
             doc += [f"## {SUITE_TITLES.get(s, s)}", "", table(by_suite[s], peers, markdown=True), ""]
+            per_op = per_op_table(rows, args.stat, markdown=True) if s == "tape" else None
+            if per_op:
+                doc += ["The same in nanoseconds per op. The pullback is estimated as (op, `.sum()`, "
+                        "gradient) minus the op alone, so it includes the sum, its pullback and, for us, "
+                        "making and consuming a tape.", "", per_op, ""]
+        memory = memory_table(rows, markdown=True)
+        if memory:
+            doc += ["## Peak memory of one training step", "",
+                    "How much one step raised the process's peak resident memory (`ru_maxrss`) over "
+                    "what preparing the model and data left, each measured in a fresh process "
+                    "(`Scripts/bench/memory.py`), ours and PyTorch's (inside `parametrize.cached()`) "
+                    "the same way.", "", memory, ""]
+        guard = instructions_section(rows)
+        if guard:
+            doc += ["## Regression guard", "", guard, ""]
         doc.append(REPRODUCE)
         os.makedirs(os.path.dirname(args.markdown) or ".", exist_ok=True)
         with open(args.markdown, "w") as f:

@@ -32,6 +32,19 @@ struct ConstrainedBench: ParsableCommand {
     @Flag(help: "List the workload keys and exit.")
     var list = false
 
+    @Flag(help: """
+        Run each selected workload once after one warm-up run, untimed, printing nothing: for \
+        `valgrind --tool=callgrind --toggle-collect='*measuredRun*'` (Scripts/bench/instructions.sh).
+        """)
+    var once = false
+
+    @Flag(help: """
+        Run the one selected workload once and print how much it raised the process's peak \
+        resident memory (ru_maxrss) over what its preparation left: run it in a fresh process \
+        (Scripts/bench/memory.py does, for ours and the PyTorch peer alike).
+        """)
+    var peakMemory = false
+
     mutating func run() throws {
         let pattern = try filter.map { try Regex($0) }
         let workloads = allWorkloads(quick: quick).filter { w in pattern.map { w.key.contains($0) } ?? true }
@@ -40,6 +53,28 @@ struct ConstrainedBench: ParsableCommand {
             return
         }
         if let threads { OpenBLAS.setThreads(threads) }
+        if peakMemory {
+            guard workloads.count == 1, let workload = workloads.first else {
+                throw ValidationError("--peak-memory measures one workload; --filter selected \(workloads.count)")
+            }
+            let body = try workload.prepare()
+            let before = peakResidentBytes()
+            try measuredRun(body)
+            let raised = peakResidentBytes() - before
+            var sink = try LineSink(path: output)
+            sink.write("{\"suite\":\(json(workload.suite)),\"workload\":\(json(workload.name)),"
+                       + "\"dtype\":\(json(workload.dtype)),\"n\":\(workload.n),\"phase\":\(json(workload.phase.rawValue)),"
+                       + "\"peak_rss_delta_bytes\":\(raised),\"threads\":\(OpenBLAS.threads),\"impl\":\"constrained\"}")
+            return
+        }
+        if once {
+            for workload in workloads {
+                let body = try workload.prepare()
+                try body()
+                try measuredRun(body)
+            }
+            return
+        }
         let policy = quick ? TimingPolicy.quick : TimingPolicy()
 
         var sink = try LineSink(path: output)
@@ -57,6 +92,8 @@ struct ConstrainedBench: ParsableCommand {
             ("threads", "\(OpenBLAS.threads)"),
             ("openblas", json(OpenBLAS.configuration)),
             ("openblas_core", json(OpenBLAS.coreName)),
+            ("elementwise_isa", json(ElementwiseKernels.instructionSet.description)),
+            ("elementwise_threads", "\(ElementwiseKernels.threadCount)"),
             ("settle_s", "\(policy.settleTime)"),
             ("min_time_s", "\(policy.minimumTime)"),
             ("max_time_s", "\(policy.maximumTime)"),
@@ -72,6 +109,20 @@ struct ConstrainedBench: ParsableCommand {
             + "\"phase\":\(json(w.phase.rawValue)),\"median_s\":\(seconds(t.median)),\"min_s\":\(seconds(t.minimum)),"
             + "\"reps\":\(t.repetitions),\"threads\":\(OpenBLAS.threads),\"impl\":\"constrained\"}"
     }
+}
+
+/// One run of a workload's body, the function whose instructions callgrind counts with
+/// `--toggle-collect='*measuredRun*'`.
+@inline(never)
+func measuredRun(_ body: () throws -> Void) throws {
+    try body()
+}
+
+/// The peak resident set size of this process so far (`getrusage`'s ru_maxrss, in bytes).
+private func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return usage.ru_maxrss * 1024
 }
 
 /// The one-minute load average at the start (other processes competing for the cores make

@@ -147,7 +147,7 @@ extension Layer {
             }
             if let current = entry.slot.boxedValue() {
                 let shape = AnyTensor.shapeOf(current)
-                guard shape == stored.shape else {
+                guard entry.slot.accepts(shape: stored.shape, replacing: shape) else {
                     throw ConstrainedError("load", key: key, shape: stored.shape, cause: .shapeMismatch(expected: shape, found: stored.shape))
                 }
             }

@@ -31,11 +31,29 @@ public final class Buffer<Scalar: TensorScalar>: TypedTensorSlot, @unchecked Sen
     /// A buffer holding `wrappedValue` (detached from any gradient graph).
     public init(wrappedValue: Tensor<Scalar>) {
         value = Lock(wrappedValue.detached())
+        loadableShapes = nil
     }
 
     /// A buffer without a value yet; assign one before reading it.
     public init() {
         value = Lock(nil)
+        loadableShapes = nil
+    }
+
+    /// Whether a checkpoint's tensor of the first shape may replace a value of the second;
+    /// nil: only the same shape. A parametrization whose state has two valid layouts sets it
+    /// (an orthogonal base is `n × k` here and `n × n` in PyTorch's files).
+    let loadableShapes: (@Sendable ([Int], [Int]) -> Bool)?
+
+    /// A buffer without a value yet, whose checkpoint loads also accept the shapes
+    /// `loadableShapes(loaded, current)` allows.
+    init(loadableShapes: @escaping @Sendable ([Int], [Int]) -> Bool) {
+        value = Lock(nil)
+        self.loadableShapes = loadableShapes
+    }
+
+    func accepts(shape: [Int], replacing current: [Int]) -> Bool {
+        shape == current || loadableShapes?(shape, current) == true
     }
 
     /// The tensor, never tracked. Setting replaces it (detached from any graph).

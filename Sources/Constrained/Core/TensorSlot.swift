@@ -67,6 +67,9 @@ protocol TensorSlot: AnyObject, Sendable {
     func boxedValue() -> Any?
     /// Replaces the value with `value`, a `Tensor<Scalar>` of this slot's scalar type.
     func setBoxedValue(_ value: Any)
+    /// Whether a loaded tensor of `shape` may replace the current value of shape `current`.
+    /// Default: only the same shape.
+    func accepts(shape: [Int], replacing current: [Int]) -> Bool
     /// Removes the value (the slot is unset again): the rollback of a slot a failed right
     /// inverse gave its first value.
     func clear()
@@ -75,6 +78,9 @@ protocol TensorSlot: AnyObject, Sendable {
 }
 
 extension TensorSlot {
+    /// Only a tensor of the current shape replaces the current value.
+    func accepts(shape: [Int], replacing current: [Int]) -> Bool { shape == current }
+
     /// Marks the slot as state of the property `owner`; false when another property holds it.
     func claim(for owner: UInt64) -> Bool {
         let (exchanged, current) = claims.compareExchange(expected: 0, desired: owner, ordering: .acquiringAndReleasing)

@@ -146,11 +146,14 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
                       input: Tensor<Scalar>, bias: Tensor<Scalar>?) -> Tensor<Scalar> {
         precondition(x.rank == 2 && x.shape[1] == inputSize && state.shape == [x.shape[0], hiddenSize],
                      "RNNCell: input shape \(x.shape) and state shape \(state.shape) do not match [batch, \(inputSize)] and [batch, \(hiddenSize)]")
-        let z = Self.affine(x, state, input: input, recurrent: recurrent, bias: bias)
         switch nonlinearity {
-        case .tanh: return LinAlg.tanh(z)
-        case .relu: return LinAlg.relu(z)
-        case .modReLU: return modReLU!(z)
+        case .tanh:
+            return Self.affineTanh(x, state, input: input, recurrent: recurrent, bias: bias)
+        case .relu:
+            return LinAlg.relu(Self.affine(x, state, input: input, recurrent: recurrent, bias: bias))
+        case .modReLU:
+            return Self.affineModReLU(x, state, input: input, recurrent: recurrent, bias: bias,
+                                      modReLUBias: modReLU!.bias)
         }
     }
 

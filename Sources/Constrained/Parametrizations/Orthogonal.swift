@@ -107,7 +107,11 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     /// unless `usesTrivialization` is false, a ``base`` for dynamic trivialisation.
     public init(map: Map? = nil, usesTrivialization: Bool = true) {
         self.map = map
-        self.base = usesTrivialization ? Buffer<Scalar>() : nil
+        // PyTorch's files hold the n × n completion of a tall base (n × k here): both load.
+        self.base = usesTrivialization ? Buffer<Scalar>(loadableShapes: { loaded, current in
+            loaded.count == current.count && current.count >= 2
+                && loaded.dropLast() == current.dropLast() && loaded.last == current[current.count - 2]
+        }) : nil
     }
 
     /// An orthogonal parametrization with the map PyTorch names `mapName`.

@@ -36,7 +36,8 @@ public final class OnManifold<Scalar: TensorScalar>: @unchecked Sendable, Custom
     @usableFromInline let slotID = OwnerID.next()
     @usableFromInline let state: Lock<State>
     @usableFromInline let writes = Atomic<UInt64>(0)
-    /// Never claimed: a manifold property is not a parametrization's state (`TensorSlot`).
+    /// The property whose parametrization holds this slot as state (never: a point on a
+    /// manifold is a trainable tensor of its own layer); see `TensorSlot.claim(for:)`.
     let claims = Atomic<UInt64>(0)
 
     @usableFromInline
@@ -170,11 +171,6 @@ protocol ManifoldSlot: TensorSlot {
 extension OnManifold: TypedTensorSlot, ManifoldSlot {
     var role: TensorRole { .trainable }
 
-    func clear() {
-        state.withLock { $0.point = nil }
-        writes.add(1, ordering: .releasing)
-    }
-
     var contentKey: ContentKey { state.withLock { ContentKey($0.point) } }
 
     var writeCount: UInt64 { writes.load(ordering: .acquiring) }
@@ -192,6 +188,14 @@ extension OnManifold: TypedTensorSlot, ManifoldSlot {
         }
         state.withLock { s in
             s.point = tensor.detached()
+            writes.add(1, ordering: .releasing)
+        }
+    }
+
+    /// Removes the point (the rollback of a slot given its first value by a failed assignment).
+    func clear() {
+        state.withLock { s in
+            s.point = nil
             writes.add(1, ordering: .releasing)
         }
     }

@@ -21,19 +21,19 @@ import Constrained
 /// - `param-<name>` (`n` = 64/256/512): the parametrization's `forward` on a tape, and with
 ///   the gradient of `sum(Y ⊙ W)` (as the `autodiff` suite).
 ///
+/// The training steps run in Float and in Double (the peer in float32 and float64).
+///
 /// Timed with `phase = train-step` for the training steps (forward, backward and the optimizer
 /// update), `forward` for the reads and for the parametrizations alone.
 func constrainedWorkloads(quick: Bool) -> [Workload] {
     var all: [Workload] = []
     for t in quick ? [20] : [200, 1000] {
-        all.append(rnnTrainStep(steps: t))
+        all.append(rnnTrainStep(Double.self, steps: t))
+        all.append(rnnTrainStep(Float.self, steps: t))
     }
-    all.append(copyTaskTrainStep(delay: quick ? 10 : 100))
-    for map in Orthogonal<Double>.Map.allCases {
-        all.append(linearTrainStep("linear-orthogonal-\(torchName(map))", Orthogonal(map: map)))
-    }
-    all.append(linearTrainStep("linear-spectral_norm", SpectralNorm()))
-    all.append(linearTrainStep("linear-weight_norm", WeightNorm()))
+    all.append(copyTaskTrainStep(Double.self, delay: quick ? 10 : 100))
+    all.append(copyTaskTrainStep(Float.self, delay: quick ? 10 : 100))
+    all += linearTrainSteps(Double.self) + linearTrainSteps(Float.self)
     all.append(cachedRead())
     all.append(cachedReadUserLayer())
     all += traversalWorkloads()
@@ -43,8 +43,18 @@ func constrainedWorkloads(quick: Bool) -> [Workload] {
     return all
 }
 
+/// The `Linear` training steps with each constrained weight.
+private func linearTrainSteps<Scalar: TensorScalar>(_: Scalar.Type) -> [Workload] {
+    Orthogonal<Scalar>.Map.allCases.map { map in
+        linearTrainStep("linear-orthogonal-\(torchName(map))", Orthogonal<Scalar>(map: map))
+    } + [
+        linearTrainStep("linear-spectral_norm", SpectralNorm<Scalar>()),
+        linearTrainStep("linear-weight_norm", WeightNorm<Scalar>()),
+    ]
+}
+
 /// PyTorch's name of an orthogonal map (`orthogonal_map=`), which the workload names use.
-private func torchName(_ map: Orthogonal<Double>.Map) -> String {
+private func torchName<Scalar: TensorScalar>(_ map: Orthogonal<Scalar>.Map) -> String {
     switch map {
     case .matrixExp: "matrix_exp"
     case .cayley: "cayley"
@@ -53,11 +63,11 @@ private func torchName(_ map: Orthogonal<Double>.Map) -> String {
 }
 
 /// A recurrent classifier: `RNNCell` unrolled over the sequence, then a linear readout.
-private final class RecurrentClassifier: Layer {
-    let cell: RNNCell<Double>
-    let readout: Linear<Double>
+private final class RecurrentClassifier<Scalar: TensorScalar>: Layer {
+    let cell: RNNCell<Scalar>
+    let readout: Linear<Scalar>
 
-    init(input: Int, hidden: Int, classes: Int, nonlinearity: RNNCell<Double>.Nonlinearity) {
+    init(input: Int, hidden: Int, classes: Int, nonlinearity: RNNCell<Scalar>.Nonlinearity) {
         cell = RNNCell(inputSize: input, hiddenSize: hidden, nonlinearity: nonlinearity,
                        recurrent: Orthogonal(map: .matrixExp), seed: 1)
         readout = Linear(hidden, classes, seed: 2)
@@ -65,12 +75,12 @@ private final class RecurrentClassifier: Layer {
 }
 
 /// Workload 1: forward over `steps` steps, loss on the last state, backward, SGD step.
-private func rnnTrainStep(steps: Int) -> Workload {
+private func rnnTrainStep<Scalar: TensorScalar>(_: Scalar.Type, steps: Int) -> Workload {
     let (batch, input, hidden, classes) = (128, 10, 190, 10)
-    return Workload(suite: "constrained", name: "rnn-orthogonal-h\(hidden)", dtype: "float64", n: steps,
+    return Workload(suite: "constrained", name: "rnn-orthogonal-h\(hidden)", dtype: dtypeName(Scalar.self), n: steps,
                     phase: .trainStep) {
-        let model = RecurrentClassifier(input: input, hidden: hidden, classes: classes, nonlinearity: .tanh)
-        let xs = Tensor<Double>.randomNormal([steps, batch, input], seed: 3)
+        let model = RecurrentClassifier<Scalar>(input: input, hidden: hidden, classes: classes, nonlinearity: .tanh)
+        let xs = Tensor<Scalar>.randomNormal([steps, batch, input], seed: 3)
         let labels = (0..<batch).map { $0 % classes }
         let optimizer = SGD(for: model, learningRate: 1e-3)
         return {
@@ -87,12 +97,12 @@ private func rnnTrainStep(steps: Int) -> Workload {
 /// digits from 1…8, `delay` blanks (0) with the marker (9) at the tenth-last of them, then ten
 /// blanks while the model must output the digits; input one-hot over 10 symbols, output 9
 /// classes, cross-entropy over all `delay + 20` steps. The peer builds the same sequence.
-private func copyTaskTrainStep(delay: Int) -> Workload {
+private func copyTaskTrainStep<Scalar: TensorScalar>(_: Scalar.Type, delay: Int) -> Workload {
     let (batch, hidden, symbols, classes) = (128, 190, 10, 9)
     let steps = delay + 20
-    return Workload(suite: "constrained", name: "copy-task-h\(hidden)", dtype: "float64", n: steps,
+    return Workload(suite: "constrained", name: "copy-task-h\(hidden)", dtype: dtypeName(Scalar.self), n: steps,
                     phase: .trainStep) {
-        let model = RecurrentClassifier(input: symbols, hidden: hidden, classes: classes, nonlinearity: .modReLU)
+        let model = RecurrentClassifier<Scalar>(input: symbols, hidden: hidden, classes: classes, nonlinearity: .modReLU)
         var g = SeededGenerator(seed: 4)
         let digits = (0..<batch).map { _ in (0..<10).map { _ in Int.random(in: 1...8, using: &g) } }
         // inputs[t][b] and labels[t][b], time-major as the RNN reads them.
@@ -105,7 +115,7 @@ private func copyTaskTrainStep(delay: Int) -> Workload {
             }
             inputs[steps - 11][b] = 9
         }
-        let xs = Tensor<Double>(shape: [steps, batch, symbols]) { out in
+        let xs = Tensor<Scalar>(shape: [steps, batch, symbols]) { out in
             out.initialize(repeating: 0)
             for t in 0..<steps { for b in 0..<batch { out[(t * batch + b) * symbols + inputs[t][b]] = 1 } }
         }
@@ -123,13 +133,12 @@ private func copyTaskTrainStep(delay: Int) -> Workload {
 }
 
 /// Workloads 2 and 3: a `Linear(256, 256)` with a constrained weight, batch 64, MSE, SGD.
-private func linearTrainStep<P: Parametrization>(_ name: String, _ parametrization: P) -> Workload
-where P.Scalar == Double {
+private func linearTrainStep<P: Parametrization>(_ name: String, _ parametrization: P) -> Workload {
     let (batch, n) = (64, 256)
-    return Workload(suite: "constrained", name: name, dtype: "float64", n: n, phase: .trainStep) {
+    return Workload(suite: "constrained", name: name, dtype: dtypeName(P.Scalar.self), n: n, phase: .trainStep) {
         let layer = Linear(n, n, weight: parametrization, seed: 1)
-        let x = Tensor<Double>.randomNormal([batch, n], seed: 2)
-        let y = Tensor<Double>.randomNormal([batch, n], seed: 3)
+        let x = Tensor<P.Scalar>.randomNormal([batch, n], seed: 2)
+        let y = Tensor<P.Scalar>.randomNormal([batch, n], seed: 3)
         let optimizer = SGD(for: layer, learningRate: 1e-3)
         return {
             let (loss, gradients) = try valueWithGradient(of: layer) { l in meanSquaredError(l(x), y) }

@@ -17,6 +17,7 @@ func allWorkloads(quick: Bool) -> [Workload] {
     for n in gradientSizes {
         all += autodiffWorkloads(Double.self, n: n)
     }
+    all += tapeWorkloads(Float.self) + tapeWorkloads(Double.self)
     all += constrainedWorkloads(quick: quick)
     all += manifoldWorkloads(quick: quick)
     all += riemannianWorkloads(quick: quick)

@@ -7,7 +7,7 @@ extension Tensor {
     /// Elementwise sum, broadcasting.
     @inlinable
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        var out = broadcastingMap(a, b, operation: "+") { $0 + $1 }
+        var out = arithmetic(.add, a, b, operation: "+") { $0 + $1 }
         if let tapeID = recordingTapeID(a, b) {
             let sa = a.shape, sb = b.shape, ta = a.isTracked, tb = b.isTracked
             out.record(tapeID, "+", a, b) { g in
@@ -20,7 +20,7 @@ extension Tensor {
     /// Elementwise difference, broadcasting.
     @inlinable
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        var out = broadcastingMap(a, b, operation: "-") { $0 - $1 }
+        var out = arithmetic(.subtract, a, b, operation: "-") { $0 - $1 }
         if let tapeID = recordingTapeID(a, b) {
             let sa = a.shape, sb = b.shape, ta = a.isTracked, tb = b.isTracked
             out.record(tapeID, "-", a, b) { g in
@@ -33,7 +33,7 @@ extension Tensor {
     /// Elementwise product, broadcasting.
     @inlinable
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        var out = broadcastingMap(a, b, operation: "*") { $0 * $1 }
+        var out = arithmetic(.multiply, a, b, operation: "*") { $0 * $1 }
         if let tapeID = recordingTapeID(a, b) {
             let ta = a.isTracked, tb = b.isTracked
             out.record(tapeID, "*", a, b) { g in
@@ -46,7 +46,7 @@ extension Tensor {
     /// Elementwise quotient, broadcasting.
     @inlinable
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        var out = broadcastingMap(a, b, operation: "/") { $0 / $1 }
+        var out = arithmetic(.divide, a, b, operation: "/") { $0 / $1 }
         if let tapeID = recordingTapeID(a, b) {
             let ta = a.isTracked, tb = b.isTracked
             let result = out.detached()

@@ -15,9 +15,9 @@ extension Tensor {
         let pr = result.storage.base, ps = storage.base
         forEachRow(of: shape, stridesA: targetStrides, stridesB: targetStrides) { ot, _, os in
             if inner == 0 {
-                var acc: Scalar = 0
-                for j in 0..<rowLength { acc += ps[os + j] }
-                pr[ot] += acc
+                // Pairwise with independent accumulators: a single running sum is one
+                // dependent add per element and was the slowest loop of weight norm's pullback.
+                pr[ot] += Tensor.pairwiseSum(ps + os, count: rowLength)
             } else {
                 for j in 0..<rowLength { pr[ot + j] += ps[os + j] }
             }

@@ -42,6 +42,37 @@ extension Tensor {
     public func norm(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let axes = Tensor.normalizedAxes(axes, rank: rank, operation: "norm(alongAxes:)")
         let x = detached()
+        var kept: Tensor
+        if !axes.isEmpty && axes == Array((rank - axes.count)..<rank) {
+            // Trailing axes: every slice is a contiguous run, normed in one pass (robust to
+            // overflow and underflow per slice) without a tensor of squares.
+            let length = Shape.count(of: Array(shape[(rank - axes.count)...]))
+            let slices = length == 0 ? 0 : scalarCount / length
+            let base = storage.base
+            kept = Tensor(shape: Tensor.reducedShape(shape, axes: axes, keepingDimensions: true)) { out in
+                if length == 0 { out.initialize(repeating: 0); return }
+                for r in 0..<slices { out[r] = Tensor.euclideanNorm(base + r * length, count: length) }
+            }
+        } else {
+            kept = Tensor.normsOfSlices(x, axes: axes)
+        }
+        var out = reshapedReduction(kept, axes: axes, keepingDimensions: keepingDimensions)
+        if let tapeID = Tensor.recordingTapeID(self) {
+            let norms = kept
+            out.record(tapeID, "norm(alongAxes:)", self) { g in
+                let scale = Tensor.broadcastingMap(Tensor(storage: g.storage, shape: norms.shape), norms) {
+                    $1 == 0 ? 0 : $0 / $1
+                }
+                return Tensor.broadcastingMap(x, scale) { $0 * $1 }
+            }
+        }
+        return out
+    }
+
+    /// The norms along any `axes` (normalised), kept with extent 1: the sum of squares, and
+    /// the scaled recomputation where it overflowed or may have underflowed.
+    @inlinable
+    static func normsOfSlices(_ x: Tensor, axes: [Int]) -> Tensor {
         let squares = x.applying(.square, generic: { $0 * $0 })
         var kept = squares.reduced(alongAxes: axes, .sum, operation: "norm(alongAxes:)")
         let tiny = Scalar.leastNormalMagnitude / Scalar.ulpOfOne
@@ -56,17 +87,7 @@ extension Tensor {
         } else {
             kept = kept.applying(.sqrt, generic: { $0.squareRoot() })
         }
-        var out = reshapedReduction(kept, axes: axes, keepingDimensions: keepingDimensions)
-        if let tapeID = Tensor.recordingTapeID(self) {
-            let norms = kept
-            out.record(tapeID, "norm(alongAxes:)", self) { g in
-                let scale = Tensor.broadcastingMap(Tensor(storage: g.storage, shape: norms.shape), norms) {
-                    $1 == 0 ? 0 : $0 / $1
-                }
-                return Tensor.broadcastingMap(x, scale) { $0 * $1 }
-            }
-        }
-        return out
+        return kept
     }
 
     /// The Euclidean norm along the given axes.

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Vectorisable elementary functions behind the unary tensor math.
 ///
 /// The C library's `exp` and `log` are calls the loop vectoriser cannot widen, and they cost
@@ -14,6 +16,13 @@
 /// closure handed across modules gets inlined into a specialised loop, and whether that loop
 /// then vectorises, was measured to depend on the client (a 4–10× difference), while a loop
 /// compiled here always vectorises.
+///
+/// On x86-64 CPUs with AVX-512F or AVX2 + FMA the transcendental kernels (exp, expm1, log,
+/// log1p, tanh and the composites sigmoid, softplus, log σ) run instead on SLEEF's vector
+/// functions (≤ 1 ulp; the `CVectorMath` target picks the widest instruction set at run
+/// time): the Swift loops compile for the baseline x86-64 (SSE2) and measured 3–8× slower.
+/// The Swift kernels remain for other CPUs and for the cheap functions (sqrt, abs, relu,
+/// square). Large tensors are split across ``ElementwiseKernels/threadCount``.
 @usableFromInline
 enum VectorMath {}
 
@@ -157,34 +166,162 @@ extension VectorMath {
         }
     }
 
-    /// Double entry point of ``loop(_:_:_:count:)``, compiled (and vectorised) here.
-    @usableFromInline
-    static func apply(_ f: Unary, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count n: Int) {
-        loop(f, x, y, count: n)
+    /// The SLEEF kernel's operation code for `f`, or nil where our loop runs (sqrt, abs,
+    /// relu, square: single instructions, memory-bound).
+    static func sleefCode(_ f: Unary) -> Int32? {
+        switch f {
+        case .exp: Int32(CVM_EXP)
+        case .expm1: Int32(CVM_EXPM1)
+        case .log: Int32(CVM_LOG)
+        case .log1p: Int32(CVM_LOG1P)
+        case .tanh: Int32(CVM_TANH)
+        case .sigmoid: Int32(CVM_SIGMOID)
+        case .softplus: Int32(CVM_SOFTPLUS)
+        case .logSigmoid: Int32(CVM_LOG_SIGMOID)
+        case .sqrt, .rsqrt, .abs, .relu, .square: nil
+        }
     }
 
-    /// Float entry point of ``loop(_:_:_:count:)``.
+    static func sleefCode(_ f: Binary) -> Int32 {
+        switch f {
+        case .timesSigmoid: Int32(CVM_TIMES_SIGMOID)
+        case .timesSigmoidOfNegation: Int32(CVM_TIMES_SIGMOID_OF_NEGATION)
+        }
+    }
+
+    static func grain(_ f: Unary) -> Int {
+        sleefCode(f) == nil ? ElementwiseKernels.arithmeticGrain : ElementwiseKernels.transcendentalGrain
+    }
+
+    /// Double entry point: SLEEF's vector kernel for this CPU where there is one (AVX-512 or
+    /// AVX2), else ``loop(_:_:_:count:)`` compiled (and vectorised) here; split across
+    /// ``ElementwiseKernels/threadCount`` for large counts.
+    @usableFromInline
+    static func apply(_ f: Unary, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count n: Int) {
+        let code = sleefCode(f)
+        ElementwiseKernels.split(n, grain: grain(f)) { r in
+            let px = x + r.lowerBound, py = y + r.lowerBound
+            if let code, cvm_unary_f64(code, px, py, r.count) != 0 { return }
+            loop(f, px, py, count: r.count)
+        }
+    }
+
+    /// Float entry point (see the Double one).
     @usableFromInline
     static func apply(_ f: Unary, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
-        loop(f, x, y, count: n)
+        let code = sleefCode(f)
+        ElementwiseKernels.split(n, grain: grain(f)) { r in
+            let px = x + r.lowerBound, py = y + r.lowerBound
+            if let code, cvm_unary_f32(code, px, py, r.count) != 0 { return }
+            loop(f, px, py, count: r.count)
+        }
     }
 
     /// Double entry point of the binary kernels.
     @usableFromInline
     static func apply(_ f: Binary, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                       _ y: UnsafeMutablePointer<Double>, count n: Int) {
-        loop(f, a, b, y, count: n)
+        let code = sleefCode(f)
+        ElementwiseKernels.split(n, grain: ElementwiseKernels.transcendentalGrain) { r in
+            let o = r.lowerBound
+            if cvm_binary_f64(code, a + o, b + o, y + o, r.count) != 0 { return }
+            loop(f, a + o, b + o, y + o, count: r.count)
+        }
     }
 
     /// Float entry point of the binary kernels.
     @usableFromInline
     static func apply(_ f: Binary, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                       _ y: UnsafeMutablePointer<Float>, count n: Int) {
-        loop(f, a, b, y, count: n)
+        let code = sleefCode(f)
+        ElementwiseKernels.split(n, grain: ElementwiseKernels.transcendentalGrain) { r in
+            let o = r.lowerBound
+            if cvm_binary_f32(code, a + o, b + o, y + o, r.count) != 0 { return }
+            loop(f, a + o, b + o, y + o, count: r.count)
+        }
+    }
+}
+
+extension VectorMath {
+    /// Elementwise arithmetic of two operands of the same shape.
+    @usableFromInline
+    enum Arithmetic: Int32, Sendable {
+        case add = 0, subtract = 1, multiply = 2, divide = 3
+    }
+
+    /// `y = a ∘ b` on the vector kernel for this CPU, split across threads for large
+    /// counts; false (nothing written) when there is no vector kernel.
+    @usableFromInline
+    static func arithmetic(_ op: Arithmetic, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                           _ y: UnsafeMutablePointer<Double>, count n: Int) -> Bool {
+        guard ElementwiseKernels.instructionSet > .portable else { return false }
+        ElementwiseKernels.split(n, grain: ElementwiseKernels.arithmeticGrain) { r in
+            let o = r.lowerBound
+            _ = cvm_arith_f64(op.rawValue, a + o, b + o, y + o, r.count)
+        }
+        return true
+    }
+
+    /// Float form of the arithmetic kernel.
+    @usableFromInline
+    static func arithmetic(_ op: Arithmetic, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                           _ y: UnsafeMutablePointer<Float>, count n: Int) -> Bool {
+        guard ElementwiseKernels.instructionSet > .portable else { return false }
+        ElementwiseKernels.split(n, grain: ElementwiseKernels.arithmeticGrain) { r in
+            let o = r.lowerBound
+            _ = cvm_arith_f32(op.rawValue, a + o, b + o, y + o, r.count)
+        }
+        return true
+    }
+
+    /// Σ p[i] on the vector kernel, or nil when there is none.
+    @usableFromInline
+    static func sum(_ p: UnsafePointer<Double>, count n: Int) -> Double? {
+        var handled: Int32 = 0
+        let s = cvm_sum_f64(p, n, &handled)
+        return handled != 0 ? s : nil
+    }
+
+    /// Float form of ``sum(_:count:)-(UnsafePointer<Double>,_)``.
+    @usableFromInline
+    static func sum(_ p: UnsafePointer<Float>, count n: Int) -> Float? {
+        var handled: Int32 = 0
+        let s = cvm_sum_f32(p, n, &handled)
+        return handled != 0 ? s : nil
     }
 }
 
 extension Tensor {
+    /// `a ∘ b` elementwise with broadcasting: the vector kernel of ``VectorMath`` when the
+    /// shapes are equal and the scalars are Float or Double, else `broadcastingMap` with `f`
+    /// (which must compute the same operation).
+    @inlinable
+    static func arithmetic(_ op: VectorMath.Arithmetic, _ a: Tensor, _ b: Tensor, operation: String,
+                           _ f: (Scalar, Scalar) -> Scalar) -> Tensor {
+        if a.shape == b.shape && (Scalar.self == Double.self || Scalar.self == Float.self) {
+            var done = false
+            let out = Tensor(shape: a.shape) { out in
+                let n = out.count
+                let pa = UnsafeRawPointer(a.storage.base), pb = UnsafeRawPointer(b.storage.base)
+                let po = UnsafeMutableRawPointer(out.baseAddress!)
+                if n == 0 { done = true; return }
+                if Scalar.self == Double.self {
+                    done = VectorMath.arithmetic(op, pa.assumingMemoryBound(to: Double.self), pb.assumingMemoryBound(to: Double.self),
+                                                 po.assumingMemoryBound(to: Double.self), count: n)
+                } else {
+                    done = VectorMath.arithmetic(op, pa.assumingMemoryBound(to: Float.self), pb.assumingMemoryBound(to: Float.self),
+                                                 po.assumingMemoryBound(to: Float.self), count: n)
+                }
+                if !done {
+                    let xa = a.storage.base, xb = b.storage.base
+                    for i in 0..<n { out[i] = f(xa[i], xb[i]) }
+                }
+            }
+            return out
+        }
+        return broadcastingMap(a, b, operation: operation, f)
+    }
+
     /// A new tensor of this shape holding `f` of every element, through the buffer kernels of
     /// ``VectorMath`` for Float and Double; `generic` serves any other conforming type.
     @inlinable

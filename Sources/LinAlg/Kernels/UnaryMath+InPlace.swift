@@ -1,0 +1,37 @@
+// In-place forms of the unary functions, for layers that fuse several operations into one
+// graph node and record its pullback themselves (an RNN cell's affine map and tanh): the
+// intermediate is overwritten instead of allocating a second tensor of the same size.
+
+extension Tensor {
+    /// Replaces every element x by tanh x, in place (the kernel of ``tanh(_:)``).
+    ///
+    /// Records nothing: the caller records a pullback for the fused operation, which can use
+    /// tanh′(x) = 1 − y² of the result y.
+    ///
+    /// - Precondition: this tensor is not tracked by a tape (its node would no longer
+    ///   describe its value).
+    @inlinable
+    public mutating func formTanh() {
+        precondition(!isTracked, "formTanh(): the tensor is tracked by a tape; use tanh(_:) instead")
+        apply(.tanh, generic: { Scalar.tanh($0) })
+    }
+
+    /// `self[i] = f(self[i])` through the buffer kernels of ``VectorMath``.
+    @inlinable
+    mutating func apply(_ f: VectorMath.Unary, generic: (Scalar) -> Scalar) {
+        withUnsafeMutableBufferPointer { buffer in
+            let n = buffer.count
+            guard n > 0 else { return }
+            let p = UnsafeMutableRawPointer(buffer.baseAddress!)
+            if Scalar.self == Double.self {
+                let d = p.assumingMemoryBound(to: Double.self)
+                VectorMath.apply(f, UnsafePointer(d), d, count: n)
+            } else if Scalar.self == Float.self {
+                let s = p.assumingMemoryBound(to: Float.self)
+                VectorMath.apply(f, UnsafePointer(s), s, count: n)
+            } else {
+                for i in 0..<n { buffer[i] = generic(buffer[i]) }
+            }
+        }
+    }
+}
