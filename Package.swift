@@ -21,10 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // A build-tool plugin only (`make docs`); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-        // Only for the opt-in macro product and its tests.
-        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
         // Tests only: property-based checks of the manifold catalogue (random shapes and seeds).
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        // Only for the opt-in macro product and its tests.
+        .package(url: "https://github.com/swiftlang/swift-syntax", exact: "603.0.1"),
     ],
     targets: [
         .systemLibrary(

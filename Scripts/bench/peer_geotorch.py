@@ -5,7 +5,8 @@
 
 Same command line, timing rule and JSON lines as the other peers (`common.py`). Each set is
 registered with geotorch on an `nn.Linear` weight of the same shape as ours (`orthogonal`
-square and tall, `sphere`), the original moved off its origin by a 1/√n-scaled normal
+square and tall, `sphere`, `grassmannian`, `low_rank`, `fixed_rank`, `almost_orthogonal`,
+`invertible`, `sln`, `positive_definite`), the original moved off its origin by a 1/√n-scaled normal
 perturbation, and every timed read runs inside `parametrize.cached()` (geotorch's fast path):
 `forward` reads the weight once, `forward+backward` also differentiates `sum(Y ⊙ W)`.
 
@@ -36,9 +37,9 @@ def layer_with(constraint, rows, columns, seed):
     torch.manual_seed(seed)
     layer = nn.Linear(columns, rows, bias=False)
     constraint(layer, "weight")
-    original = layer.parametrizations.weight.original
     with torch.no_grad():
-        original.add_(torch.randn(original.shape) * rows ** -0.5)
+        for original in layer.parametrizations.weight.parameters():
+            original.add_(torch.randn(original.shape) * rows ** -0.5)
     return layer
 
 
@@ -71,7 +72,14 @@ def workloads():
     for n in sizes:
         all += set_workloads("orthogonal", geotorch.orthogonal, n, n, n)
         all += set_workloads("stiefel-tall", geotorch.orthogonal, n, n // 4, n)
-        all += set_workloads("sphere", geotorch.sphere, n, n, n)
+        all += set_workloads("sphere", lambda m, t: geotorch.sphere(m, t, embedded=True), n, n, n)
+        all += set_workloads("grassmannian", geotorch.grassmannian, n, n // 4, n)
+        all += set_workloads("low_rank", lambda m, t: geotorch.low_rank(m, t, n // 4), n, n, n)
+        all += set_workloads("fixed_rank", lambda m, t: geotorch.fixed_rank(m, t, n // 4), n, n, n)
+        all += set_workloads("almost_orthogonal", lambda m, t: geotorch.almost_orthogonal(m, t, lam=0.5), n, n, n)
+        all += set_workloads("invertible", geotorch.invertible, n, n, n)
+        all += set_workloads("sln", geotorch.sln, n, n, n)
+        all += set_workloads("positive_definite", geotorch.positive_definite, n, n, n)
     return all
 
 

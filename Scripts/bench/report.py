@@ -52,8 +52,8 @@ TARGETS = [
                               "linear-orthogonal-householder"}, "train-step", 0, 0.5, "issue 10"),
     ("torch", "constrained", {"linear-spectral_norm", "linear-weight_norm"}, "train-step", 0, 1.0, "issue 10"),
     # The first matching line wins: matrix-function sets before the rest of the suite.
-    ("geotorch", "manifolds", {"orthogonal"}, "forward", 0, 0.5, "issue 8"),
-    ("geotorch", "manifolds", {"orthogonal"}, "forward+backward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", {"orthogonal", "positive_definite"}, "forward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", {"orthogonal", "positive_definite"}, "forward+backward", 0, 0.5, "issue 8"),
     ("geotorch", "manifolds", None, "forward", 0, 1.0, "issue 8"),
     ("geotorch", "manifolds", None, "forward+backward", 0, 1.0, "issue 8"),
     ("geoopt", "riemannian", None, "train-step", 0, 0.5, "issue 9"),
@@ -338,7 +338,7 @@ and the same name in `Scripts/bench/peer_numpy.py` and/or `peer_torch.py`.
 def svg_chart(rows, peers, title):
     """A horizontal bar chart of the ratios on a log axis: one group per measurement, one bar
     per peer, growing from the line at 1 (left: we are faster)."""
-    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4", "geotorch": "#54a24b"}
+    colors = {"numpy": "#4c78a8", "torch": "#e45756", "torch-uncached": "#f2a5a4", "geotorch": "#54a24b", "geoopt": "#b279a2"}
     items = [r for r in rows if any(r["peers"][p]["ratio"] for p, _ in peers)]
     if not items:
         return None

@@ -19,6 +19,23 @@ enum Check {
         }
     }
 
+    /// The plot path can be written, checked before training rather than after it: its folder
+    /// is created (as the final write does), and the file, or the folder for a new file, must
+    /// be writable.
+    static func writable(_ path: String, _ option: String = "--output") throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("\(option): cannot create the folder \"\(folder.path)\" for \"\(path)\": \(error.localizedDescription)")
+        }
+        let target = FileManager.default.fileExists(atPath: url.path) ? url.path : folder.path
+        guard FileManager.default.isWritableFile(atPath: target) else {
+            throw ValidationError("\(option): \"\(target)\" is not writable, so the plot \"\(path)\" could not be saved after training.")
+        }
+    }
+
     /// The plot path: it must name an `.svg` file.
     static func svgPath(_ path: String, _ option: String = "--output") throws {
         guard path.hasSuffix(".svg"), !path.hasSuffix("/") else {

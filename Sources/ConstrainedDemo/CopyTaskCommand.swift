@@ -49,28 +49,28 @@ struct CopyTaskCommand: ParsableCommand {
         }
     }
 
-    @Option(help: "Seed of the initialisation and of the data.")
+    @Option(parsing: .unconditional, help: "Seed of the initialisation and of the data.")
     var seed: UInt64 = 1
 
-    @Option(help: "Training steps (one batch each).")
+    @Option(parsing: .unconditional, help: "Training steps (one batch each).")
     var steps: Int = 600
 
     @Option(help: "Where to write the SVG plot of the loss (default: demo-output/copy-task[-unconstrained].svg).")
     var output: String?
 
-    @Option(help: "The delay L: blanks between the symbols and the marker.")
+    @Option(parsing: .unconditional, help: "The delay L: blanks between the symbols and the marker.")
     var delay: Int = 100
 
-    @Option(help: "Hidden units of the RNN.")
+    @Option(parsing: .unconditional, help: "Hidden units of the RNN.")
     var hidden: Int = 128
 
-    @Option(help: "Sequences per batch.")
+    @Option(parsing: .unconditional, help: "Sequences per batch.")
     var batch: Int = 128
 
-    @Option(help: "Learning rate of the input kernel, modReLU bias and readout.")
+    @Option(parsing: .unconditional, help: "Learning rate of the input kernel, modReLU bias and readout.")
     var learningRate: Double = 1e-3
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Learning rate of the recurrent kernel (default: a tenth of --learning-rate when orthogonal, as expRNN advises; --learning-rate when --unconstrained).",
         discussion: "A plain RNN has no orthogonal parameter group, so by default all its weights share one rate, as the plain-RNN baselines of expRNN and nnRNN do."))
     var recurrentLearningRate: Double?
@@ -85,13 +85,13 @@ struct CopyTaskCommand: ParsableCommand {
                                discussion: "RMSprop's steps do not shrink with the gradient, so at a near-zero loss a constant rate ends in spikes; cosine decay ends the run calm."))
     var schedule: Schedule = .cosine
 
-    @Option(help: "Move the orthogonal base to the current point every K steps (dynamic trivialisation; 0: never).")
+    @Option(parsing: .unconditional, help: "Move the orthogonal base to the current point every K steps (dynamic trivialisation; 0: never).")
     var baseUpdateEvery: Int = 0
 
     @Flag(help: "Train a plain RNN (same architecture and initial values, no constraint) instead.")
     var unconstrained = false
 
-    @Option(help: "Fresh batches the final held-out evaluation averages over.")
+    @Option(parsing: .unconditional, help: "Fresh batches the final held-out evaluation averages over.")
     var evaluationBatches: Int = 4
 
     func validate() throws {
@@ -107,6 +107,7 @@ struct CopyTaskCommand: ParsableCommand {
         }
         try Check.range(evaluationBatches, 1...1000, "--evaluation-batches")
         if let output { try Check.svgPath(output) }
+        try Check.writable(outputPath)
     }
 
     func run() throws {
@@ -177,8 +178,8 @@ struct CopyTaskCommand: ParsableCommand {
             average.add(value)
             recentAccuracy.add(accuracy(logits!.detached(), labels: labels, steps: task.recallSteps))
             let rate = Double(step) / seconds(since: start)
-            bar.update(step: step, detail: "loss \(formatted(average.value)) (baseline \(formatted(task.baseline))) "
-                       + "recall acc \(formatted(100 * recentAccuracy.value, digits: 3))% \(formatted(rate, digits: 3)) steps/s")
+            bar.update(step: step, detail: "smoothed loss \(formatted(average.value)) (baseline \(formatted(task.baseline))) "
+                       + "smoothed recall acc \(formatted(100 * recentAccuracy.value, digits: 3))% \(formatted(rate, digits: 3)) steps/s")
         }
         let elapsed = seconds(since: start)
 

@@ -20,19 +20,19 @@ struct PositiveFitCommand: ParsableCommand {
         commandName: "positive-fit",
         abstract: "Fits a two-task Gaussian process: Positive length scales and noise variances, a PositiveDefinite task covariance.")
 
-    @Option(help: "Seed of the data.")
+    @Option(parsing: .unconditional, help: "Seed of the data.")
     var seed: UInt64 = 1
 
-    @Option(help: "Adam steps (full batch).")
+    @Option(parsing: .unconditional, help: "Adam steps (full batch).")
     var steps: Int = 300
 
     @Option(help: "Where to write the SVG plot of the loss.")
     var output: String = "demo-output/positive-fit.svg"
 
-    @Option(help: "Observations per task.")
+    @Option(parsing: .unconditional, help: "Observations per task.")
     var samples: Int = 100
 
-    @Option(help: "Adam learning rate.")
+    @Option(parsing: .unconditional, help: "Adam learning rate.")
     var learningRate: Double = 0.05
 
     func validate() throws {
@@ -40,6 +40,7 @@ struct PositiveFitCommand: ParsableCommand {
         try Check.range(samples, 2...2000, "--samples", why: "the kernel matrix is dense, 2·samples square")
         try Check.positive(learningRate, "--learning-rate")
         try Check.svgPath(output)
+        try Check.writable(output)
     }
 
     func run() throws {

@@ -13,25 +13,25 @@ struct SpectralFitCommand: ParsableCommand {
         commandName: "spectral-fit",
         abstract: "Fits a spectrally normalised Linear(3, 4) to a spectrally normalised target with SGD.")
 
-    @Option(help: "Seed of the target, the data and the initialisation.")
+    @Option(parsing: .unconditional, help: "Seed of the target, the data and the initialisation.")
     var seed: UInt64 = 1
 
-    @Option(help: "SGD steps (full batch).")
+    @Option(parsing: .unconditional, help: "SGD steps (full batch).")
     var steps: Int = 1000
 
     @Option(help: "Where to write the SVG plot of the loss.")
     var output: String = "demo-output/spectral-fit.svg"
 
-    @Option(help: "SGD learning rate.")
+    @Option(parsing: .unconditional, help: "SGD learning rate.")
     var learningRate: Double = 0.1
 
-    @Option(help: "SGD momentum.")
+    @Option(parsing: .unconditional, help: "SGD momentum.")
     var momentum: Double = 0
 
-    @Option(help: "Power iterations per step of the spectral-norm estimate (PyTorch: 1).")
+    @Option(parsing: .unconditional, help: "Power iterations per step of the spectral-norm estimate (PyTorch: 1).")
     var powerIterations: Int = 1
 
-    @Option(help: "Training inputs (rows of x, drawn from N(0, I)).")
+    @Option(parsing: .unconditional, help: "Training inputs (rows of x, drawn from N(0, I)).")
     var samples: Int = 64
 
     func validate() throws {
@@ -43,6 +43,7 @@ struct SpectralFitCommand: ParsableCommand {
         try Check.range(samples, 1...1_000_000, "--samples")
         try Check.range(powerIterations, 1...100, "--power-iterations")
         try Check.svgPath(output)
+        try Check.writable(output)
     }
 
     func run() throws {

@@ -102,7 +102,8 @@ struct BadInputTests {
     @Test func constrainRecurrentRegistersOnTheCurrentKernel() throws {
         let cell = RNNCell<Double>(inputSize: 2, hiddenSize: 4, seed: 6)
         let before = cell.recurrent
-        #expect(throws: ConstrainedError.self) { try cell.constrainRecurrent(Positive()) }
+        let error = #expect(throws: ConstrainedError.self) { try cell.constrainRecurrent(Positive()) }
+        if case .notInImage = error?.cause {} else { Issue.record("expected notInImage, got \(String(describing: error))") }
         #expect(cell.recurrent == before && cell.parameterNames.contains("recurrent"))
         try cell.constrainRecurrent(Orthogonal())
         let q = cell.recurrent

@@ -236,6 +236,14 @@ struct DocumentationExamplesTests {
         model.isTraining = false                       // spectral norm stops iterating
         let evaluation = model(x)
         #expect(model(x) == evaluation)
+        // Not a cache hit: a recomputation in evaluation mode runs no power iteration, so u
+        // and v keep their versions and the value is the same.
+        let norm = try #require(model.layer.$weight.parametrization(as: SpectralNorm<Double>.self))
+        let (uVersion, vVersion) = (norm.u.version, norm.v.version)
+        model.layer.$weight.invalidate()
+        #expect(model(x) == evaluation)
+        #expect(model.layer.$weight.cacheStatistics.evaluations >= 1)
+        #expect(norm.u.version == uVersion && norm.v.version == vVersion)
         model.isTraining = true
 
         let url = FileManager.default.temporaryDirectory
@@ -325,7 +333,8 @@ struct DocumentationExamplesTests {
 
     @Test func aSingularSystemThrowsALinAlgError() {
         let a = Tensor<Double>(shape: [2, 2], scalars: [1, 2, 2, 4])
-        #expect(throws: LinAlgError.self) { try solve(a, Tensor<Double>([1, 1])) }
+        let error = #expect(throws: LinAlgError.self) { try solve(a, Tensor<Double>([1, 1])) }
+        #expect(error?.cause == .singular(pivot: 1) && error?.operation == "solve")
     }
 }
 

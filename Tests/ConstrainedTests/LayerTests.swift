@@ -66,6 +66,7 @@ struct LayerTests {
 
     @Test func gradientsAreKeyedExactlyByTheTraversalNames() throws {
         let model = Model()
+        model.head!.bias = Tensor([1, 2, 3])
         let (_, gradients) = try valueWithGradient(of: model) { m in
             var total = m.scale.sum()
             for cell in [m.cell] + m.blocks + [m.head!] {
@@ -76,7 +77,10 @@ struct LayerTests {
         #expect(gradients.names == model.parameterNames)
         // ∂/∂bias of Σ recurrent ⊙ bias is recurrent, whose declared (constrained) value is 1.
         #expect(gradients["blocks.1.bias"]!.scalars == [1, 1, 1])
-        #expect(gradients["head.recurrent.original"]!.scalars == [0, 0, 0])   // bias is zero
+        // ∂/∂recurrent is the bias, set non-zero so that it differs from the zero fill of a
+        // tensor that got no gradient.
+        #expect(gradients["head.recurrent.original"]!.scalars == [1, 2, 3])
+        #expect(gradients["cell.recurrent.original"]!.scalars == [0, 0, 0])   // its bias is zero
     }
 
     @Test func unusedParametersGetZeroGradients() throws {

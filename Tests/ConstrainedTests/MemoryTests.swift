@@ -33,19 +33,21 @@ struct MemoryTests {
                 return (r * r).sum()
             }
             adam.update(model, along: gradients)
-            if step == 1_000 { afterWarmUp = statusKilobytes("VmRSS") ?? 0 }
+            if step == 1_000 { afterWarmUp = statusKilobytes("VmRSS")! }
         }
         precondition(model.$weight.cacheStatistics.evaluations == 10_000,
                      "expected one evaluation per step, got \(model.$weight.cacheStatistics.evaluations)")
-        let end = statusKilobytes("VmRSS") ?? 0
-        let peak = statusKilobytes("VmHWM") ?? 0
+        let end = statusKilobytes("VmRSS")!
+        let peak = statusKilobytes("VmHWM")!
+        precondition(afterWarmUp > 0 && end > 0, "resident memory was not measured")
         print("memory: VmRSS after 1,000 steps \(afterWarmUp) kB, after 10,000 steps \(end) kB, peak VmHWM \(peak) kB")
         return end - afterWarmUp
     }
 
     /// Runs in a child process (an exit test): resident memory is process-wide, and tests
     /// running in parallel in this process would otherwise be counted as growth.
-    @Test func tenThousandTrainingStepsKeepResidentMemoryFlat() async throws {
+    @Test(.enabled(if: MemoryTests.statusKilobytes("VmRSS") != nil, "needs /proc/self/status (Linux)"))
+    func tenThousandTrainingStepsKeepResidentMemoryFlat() async throws {
         let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
             // A graph leaked per step would hold several 8 kB tensors (≥ 80 MB over 9,000 steps).
             let growth = try MemoryTests.residentGrowthOverTraining()

@@ -98,7 +98,7 @@ struct OptimizerStateCheckpointTests {
 
     /// Every tensor's content key and the optimizer's state: what must not change.
     func snapshot(_ model: ResumeModel, _ optimizer: some CheckpointableOptimizer) -> ([String: ContentKey], Checkpoint) {
-        (Dictionary(uniqueKeysWithValues: try! LayerTraversal(model).slots.map { ($0.name, $0.slot.contentKey) }),
+        (Dictionary(uniqueKeysWithValues: model.traversalOrTrap().slots.map { ($0.name, $0.slot.contentKey) }),
          optimizer.stateCheckpoint())
     }
 
@@ -162,6 +162,9 @@ struct OptimizerStateCheckpointTests {
         try expectUnchanged("SGD state into Adam",
                             ConstrainedError("load", subject: "Adam", cause: .invalidCheckpoint("the state is a SGD optimizer's, not Adam's")),
                             loading: try source.checkpoint(optimizer: sgd))
+        try expectUnchanged("a file saved without an optimizer",
+                            ConstrainedError("load", cause: .invalidCheckpoint("the checkpoint holds no optimizer state (it was saved without an optimizer)")),
+                            loading: try source.checkpoint())
         let model = ResumeModel(seed: 1)
         let elsewhere = Adam(for: ResumeModel(seed: 1))
         #expect(throws: ConstrainedError.self) { try model.load(try trained().2, optimizer: elsewhere) }

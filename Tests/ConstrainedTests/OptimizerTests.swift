@@ -59,9 +59,11 @@ struct OptimizerTests {
     }
 
     @Test func anOptimizerRefusesAnotherModel() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let a = Holder<Double>(Tensor([1])), b = Holder<Double>(Tensor([1]))
             SGD(for: a, learningRate: 1).update(b, along: NamedTensors([("p", Tensor([1]))]))
         }
+        let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("update: this optimizer was created for another") && text.contains("create one per model"), "\(text)")
     }
 }

@@ -55,7 +55,8 @@ struct ParametrizationTests {
 
     @Test func readingBeforeAnyValueThrowsNoValue() {
         let property = Constrained<Double>(Scale<Double>(factor: 2))
-        #expect(throws: ConstrainedError.self) { try property.value() }
+        let error = #expect(throws: ConstrainedError.self) { try property.value() }
+        #expect(error?.cause == .noValue && error?.operation == "read")
     }
 
     func withoutRightInverse<S: TensorScalar>(_: S.Type) {
@@ -151,12 +152,15 @@ struct ParametrizationTests {
     }
 
     @Test func readingAPropertyWhoseForwardThrowsStopsWithTheError() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             final class M: Layer {
                 @Constrained(FailsOnNegative()) var w = Tensor<Double>([-1])
             }
             _ = M().w
         }
+        let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("reading the constrained value failed") && text.contains("rightInverseFailed")
+                    && text.contains("try $w.value()"), "\(text)")
     }
 
     func registrationAtRunTime<S: TensorScalar>(_: S.Type) throws {

@@ -39,8 +39,9 @@ struct MatrixExponentialGradientTests {
     }
 
     @Test func frechetDerivativeAgreesWithTheFixtures() throws {
-        try frechetDerivativeAgreesWithTheFixtures(Float.self, tolerance: 1e-4)
-        try frechetDerivativeAgreesWithTheFixtures(Double.self, tolerance: 1e-10)
+        // Measured worst errors (value, derivative): 2.3e-6, 2.0e-6 (Float); 3.7e-13, 9.2e-14 (Double).
+        try frechetDerivativeAgreesWithTheFixtures(Float.self, tolerance: 1e-5)
+        try frechetDerivativeAgreesWithTheFixtures(Double.self, tolerance: 2e-12)
     }
 
     /// The pullback at X with cotangent G is L(Xᵀ, G): at X = Aᵀ with G = E it is L(A, E).
@@ -58,8 +59,9 @@ struct MatrixExponentialGradientTests {
     }
 
     @Test func pullbackIsTheFrechetDerivativeAtTheTranspose() throws {
-        try pullbackIsTheFrechetDerivativeAtTheTranspose(Float.self, tolerance: 1e-4)
-        try pullbackIsTheFrechetDerivativeAtTheTranspose(Double.self, tolerance: 1e-10)
+        // Measured worst errors: 7.2e-7 (Float), 1.4e-13 (Double).
+        try pullbackIsTheFrechetDerivativeAtTheTranspose(Float.self, tolerance: 5e-6)
+        try pullbackIsTheFrechetDerivativeAtTheTranspose(Double.self, tolerance: 1e-12)
     }
 
     /// The gradient of Σ exp(X − Xᵀ) ⊙ W (the orthogonal parametrisation) through subtraction,

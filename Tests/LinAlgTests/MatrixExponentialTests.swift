@@ -24,7 +24,8 @@ extension Fixture.Case {
 
 @Suite("Matrix exponential")
 struct MatrixExponentialTests {
-    static let base: (float: Float, double: Double) = (1e-4, 1e-10)
+    /// Measured worst errors beyond the condition bound: 1.8e-7 (Float), 2.2e-16 (Double).
+    static let base: (float: Float, double: Double) = (1e-6, 1e-15)
 
     func agreesWithTheFixtures<S: TensorScalar>(_: S.Type, base: S) throws {
         let fixture = try Fixture.load("matrix_exp")
@@ -49,7 +50,8 @@ struct MatrixExponentialTests {
         for c in fixture.cases where c.number("condition") < 1e4 {
             let a: Tensor<Double> = c.input("a")
             let error = normwiseRelativeError(try matrixExp(a), c.output("scipy"))
-            #expect(error <= 1e-10, "\(c.name): error \(error) against scipy.linalg.expm")
+            // SciPy's own error is up to a few 1e-13 here (measured worst 3.9e-13).
+            #expect(error <= 2e-12, "\(c.name): error \(error) against scipy.linalg.expm")
             checked += 1
         }
         #expect(checked >= 20)

@@ -68,10 +68,17 @@ struct TensorStorageTests {
         let a = Tensor<Double>.randomNormal([1000], seed: 1)
         let b = Tensor<Double>.randomNormal([1000], seed: 1)
         #expect(a == b)
+        #expect(a != Tensor<Double>.randomNormal([1000], seed: 2), "another seed, other values")
+        // N(0, 1): mean within 4.5 standard errors (0.14) of 0, variance within 0.2 of 1, and
+        // both signs and no repeats (an all-zero or constant draw fails each).
         let mean = a.sum().scalar / 1000
-        #expect(abs(mean) < 0.1)
+        let variance = ((a - mean) * (a - mean)).sum().scalar / 999
+        #expect(abs(mean) < 0.14 && abs(variance - 1) < 0.2, "mean \(mean), variance \(variance)")
+        #expect(Set(a.scalars).count == 1000)
         let u = Tensor<Float>.randomUniform([1000], from: -1, to: 1, seed: 3)
         #expect(u.scalars.allSatisfy { $0 >= -1 && $0 < 1 })
+        let uMean = u.sum().scalar / 1000
+        #expect(abs(uMean) < 0.1 && u.scalars.min()! < -0.9 && u.scalars.max()! > 0.9, "spread over [-1, 1)")
     }
 
     @Test func descriptionIsNumpyLikeAndSummarisesLargeTensors() {

@@ -87,7 +87,7 @@ extension Layer {
     ///   when the renaming gives two tensors the same key.
     public func checkpoint(layout: CheckpointLayout = .native, renaming: [String: String] = [:],
                            optimizer: (any CheckpointableOptimizer)? = nil) throws -> Checkpoint {
-        let keys = try CheckpointKeys(traversal(), layout: layout, renaming: renaming, operation: "save")
+        let keys = try CheckpointKeys(try self.traversal(), layout: layout, renaming: renaming, operation: "save")
         var result = Checkpoint()
         for entry in keys.entries {
             guard let value = entry.slot.boxedValue() else { continue }
@@ -116,7 +116,9 @@ extension Layer {
     /// checkpoint may hold no tensor the model lacks; without, such tensors (a batch norm's
     /// `num_batches_tracked`) are ignored. Then the optimizer's state is checked. Only if all
     /// pass is anything stored. Loaded tensors are new storages, so every constrained cache
-    /// recomputes on its next read.
+    /// recomputes on its next read. A checkpoint saved without an optimizer cannot restore one
+    /// (it throws rather than reset the optimizer); its optimizer state, if any, is ignored
+    /// when no optimizer is passed.
     ///
     /// - Throws: ``ConstrainedError`` of operation `load` naming the tensor's key, with cause
     ///   ``ConstrainedError/Cause/missingTensor``, ``ConstrainedError/Cause/shapeMismatch(expected:found:)``,
@@ -126,7 +128,7 @@ extension Layer {
     public func load(_ checkpoint: Checkpoint, layout: CheckpointLayout = .native, renaming: [String: String] = [:],
                      strict: Bool = true, convertingScalarTypes: Bool = false,
                      optimizer: (any CheckpointableOptimizer)? = nil) throws {
-        let keys = try CheckpointKeys(traversal(), layout: layout, renaming: renaming, operation: "load")
+        let keys = try CheckpointKeys(try self.traversal(), layout: layout, renaming: renaming, operation: "load")
         var plan: [(slot: any TensorSlot, value: Any)] = []
         var used: Set<String> = []
         for entry in keys.entries {
@@ -136,12 +138,7 @@ extension Layer {
             used.insert(key)
             let isFloat = entry.slot.scalarType == Float.self
             let expectedType = isFloat ? "Float" : "Double"
-            let value: Any
-            if stored.scalarTypeName == expectedType {
-                value = stored.boxed!
-            } else if convertingScalarTypes {
-                value = isFloat ? stored.converted(to: Float.self) as Any : stored.converted(to: Double.self) as Any
-            } else {
+            guard stored.scalarTypeName == expectedType || convertingScalarTypes else {
                 throw ConstrainedError("load", key: key, shape: stored.shape,
                                        cause: .scalarTypeMismatch(expected: expectedType, found: stored.scalarTypeName))
             }
@@ -151,17 +148,24 @@ extension Layer {
                     throw ConstrainedError("load", key: key, shape: stored.shape, cause: .shapeMismatch(expected: shape, found: stored.shape))
                 }
             }
-            plan.append((entry.slot, value))
+            if stored.scalarTypeName == expectedType {
+                plan.append((entry.slot, stored.boxed!))
+            } else {
+                plan.append((entry.slot, isFloat ? stored.converted(to: Float.self) as Any : stored.converted(to: Double.self) as Any))
+            }
         }
         if strict, let extra = checkpoint.names.first(where: { !used.contains($0) && !$0.hasPrefix(optimizerKeyPrefix) }) {
             throw ConstrainedError("load", key: extra, cause: .unexpectedTensor)
         }
         if let optimizer {
+            guard let kind = checkpoint.metadata["optimizer"] else {
+                throw ConstrainedError("load", cause: .invalidCheckpoint("the checkpoint holds no optimizer state (it was saved without an optimizer)"))
+            }
             var state = Checkpoint()
             for name in checkpoint.names where name.hasPrefix(optimizerKeyPrefix) {
                 state[String(name.dropFirst(optimizerKeyPrefix.count))] = checkpoint[name]
             }
-            if let kind = checkpoint.metadata["optimizer"] { state.metadata["optimizer"] = kind }
+            state.metadata["optimizer"] = kind
             do {
                 try optimizer.loadState(state, for: self)
             } catch let error as ConstrainedError {

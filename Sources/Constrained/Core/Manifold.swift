@@ -90,11 +90,11 @@ extension Constrained {
     /// The set the property's values lie on: its parametrization, or the last part of a
     /// composition, when that is a ``Manifold``; nil otherwise.
     public var manifold: (any Manifold<Scalar>)? {
-        state.withLock { s in
+        state.withLock { s -> (any Manifold<Scalar>)? in
             guard s.isParametrized else { return nil }
-            var p: any Parametrization = s.parametrization
+            var p: any Parametrization<Scalar> = s.parametrization
             if let any = p as? AnyParametrization<Scalar> { p = any.base }
-            let last = ParametrizationReflection.parts(of: p).last ?? p
+            let last: Any = ParametrizationReflection.parts(of: p).last ?? p
             if let any = last as? AnyParametrization<Scalar> { return any.base as? any Manifold<Scalar> }
             return last as? any Manifold<Scalar>
         }

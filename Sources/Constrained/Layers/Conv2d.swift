@@ -99,7 +99,8 @@ public final class Conv2d<Scalar: TensorScalar>: Layer {
         let b = bias ? Tensor<Scalar>.randomUniform([outChannels], from: -bound, to: bound, using: &generator) : nil
         self.init(weight: w, bias: b, stride: stride, padding: padding, dilation: dilation, groups: groups)
         // A start outside the constraint's set starts at `p.forward(w)` instead (see Linear).
-        _weight = Constrained.startingOrStop(at: w, under: parametrization, layer: "Conv2d(\(inChannels), \(outChannels), kernelSize: \(kernelSize))",
+        _weight = Constrained.startingOrStop(at: w, under: parametrization,
+                                             layer: "Conv2d(\(inChannels), \(outChannels), kernelSize: \(kernelSize))",
                                              fix: "conv.constrainWeight(p)")
     }
 

@@ -14,6 +14,10 @@
 ///     optimizer.update(model, along: gradients)
 /// }
 /// ```
+///
+/// The built-in optimizers also adopt ``CheckpointableOptimizer``: their state is saved and
+/// loaded with the model (`model.save(to: url, optimizer: adam)`), so a resumed run continues
+/// exactly as the interrupted one.
 public protocol Optimizer: AnyObject {
     /// Takes one step: updates every trainable tensor of `model` that has a gradient in
     /// `gradients` (tensors without one are left alone).

@@ -41,11 +41,6 @@ extension Bounded {
     public var description: String { "Bounded(low: \(low), high: \(high), \(function))" }
 }
 
-extension PositiveDefinite {
-    /// `PositiveDefinite(cholesky, jitter: 1e-05)`.
-    public var description: String { "PositiveDefinite(\(map), jitter: \(jitter))" }
-}
-
 extension Mask {
     /// `Mask([4, 4])`: the mask's shape.
     public var description: String { "Mask(\(mask.shape))" }

@@ -5,7 +5,8 @@
 /// - Stiefel tangent projection: `P_x(u) = u − x sym(xᵀu)`, `sym(a) = (a + aᵀ)/2`.
 /// - Grassmannian (horizontal) projection: `P_x(u) = u − x xᵀu`.
 /// - Retraction: the Q factor of `x + u`, with R's diagonal made non-negative (the unique QR
-///   factor for a full-rank `x + u`); it keeps `yᵀy = I` to rounding, `O(n k ε)`.
+///   factor for a full-rank `x + u`), by Cholesky QR when `x + u` is well conditioned, else
+///   Householder; it keeps `yᵀy = I` to rounding, `O(n k ε)`.
 /// Wide matrices `(…, k, n)` are handled by their transposes.
 enum StiefelGeometry {
     /// `x` as a tall frame and whether it was transposed; throws for a non-matrix.
@@ -42,12 +43,56 @@ enum StiefelGeometry {
     }
 
     /// The sign-fixed Q factor of `x + u` for tall `x`, `u`.
+    ///
+    /// For a well-conditioned `a = x + u` (every step of an optimizer: for a tangent `u`,
+    /// `aᵀa = I + uᵀu`) the factor comes from Cholesky QR, `aᵀa = L Lᵀ`, `Q = a L⁻ᵀ`: the same Q
+    /// (R = Lᵀ has a positive diagonal) in two BLAS-3 calls of `n k²` flops instead of
+    /// Householder's `4 n k²`. Its loss of orthogonality grows like `ε κ(a)²`, so it is used only
+    /// when Gershgorin's theorem proves `κ(a) < 1.5` (a few ε); otherwise Householder QR.
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     static func qrRetraction<Scalar>(_ u: Tensor<Scalar>, at x: Tensor<Scalar>, _ subject: String) throws -> Tensor<Scalar> {
-        try ConstrainedError.wrappingLinearAlgebra("retract", subject: subject) {
-            try qr(x + u, nonNegativeDiagonal: true).q
+        let a = x + u
+        if let q = choleskyQR(a) { return q }
+        return try ConstrainedError.wrappingLinearAlgebra("retract", subject: subject) {
+            try qr(a, nonNegativeDiagonal: true).q
         }
+    }
+
+    /// `a L⁻ᵀ` for `aᵀa = L Lᵀ`, or nil when Gershgorin's discs of `aᵀa` do not prove
+    /// `κ(aᵀa) < 2.25` (so `κ(a) < 1.5`), or the factorisation fails.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    static func choleskyQR<Scalar>(_ a: Tensor<Scalar>) -> Tensor<Scalar>? {
+        let n = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
+        guard n > 0, k > 0 else { return nil }
+        let gram = matmul(a, transposed: true, a, transposed: false)
+        let batches = a.scalarCount / (n * k)
+        let wellConditioned = gram.withUnsafeBufferPointer { p -> Bool in
+            for b in 0..<batches {
+                var low = Scalar.infinity, high: Scalar = 0
+                for i in 0..<k {
+                    let row = b * k * k + i * k
+                    var radius: Scalar = 0
+                    for j in 0..<k where j != i { radius += Swift.abs(p[row + j]) }
+                    low = Swift.min(low, p[row + i] - radius)
+                    high = Swift.max(high, p[row + i] + radius)
+                }
+                guard low > 0, high < low * Scalar(2.25) else { return false }
+            }
+            return true
+        }
+        guard wellConditioned, let l = try? cholesky(gram) else { return nil }
+        var q = a
+        q.withUnsafeMutableBufferPointer { qp in
+            l.withUnsafeBufferPointer { lp in
+                for b in 0..<batches {
+                    Scalar.trsm(left: false, upper: false, transA: true, unitDiagonal: false, m: n, n: k, alpha: 1,
+                                a: lp.baseAddress! + b * k * k, lda: k, b: qp.baseAddress! + b * n * k, ldb: k)
+                }
+            }
+        }
+        return q
     }
 
     /// `tr(uᵀu)` per matrix, shaped `(…, 1, 1)`.

@@ -10,7 +10,12 @@ import Constrained
 /// - `stiefel-tall` (`n` = 64/256): `Orthogonal()` on `n × n/4` (Householder at a tall base;
 ///   geotorch: `orthogonal` on the same shape).
 /// - `sphere` (`n` = 64/256): `Sphere()` on the `n` rows of an `n × n` matrix (normalisation;
-///   geotorch: `sphere`).
+///   geotorch: `sphere(embedded=True)`).
+/// - `grassmannian` (`n × n/4`), `low_rank` and `fixed_rank` (`n × n`, rank `n/4`),
+///   `almost_orthogonal` (`λ = 0.5`), `invertible`, `sln`, `positive_definite` (eigen form):
+///   the geotorch constraint of the same name (its defaults: `expm`, `softplus`; `lam=0.5`).
+/// - `simplex`, `lower_cholesky`, `correlation_cholesky`, `doubly_stochastic` (`n × n`): no
+///   geotorch peer (torch.distributions' transforms, or beyond both).
 ///   Each has `forward` and `forward+backward` (the gradient of `sum(Y ⊙ W)`), the original at
 ///   the base point plus a `1/√n`-scaled normal perturbation.
 /// - `stiefel-register-step` (`n` = 30,000, phase `train-step`): `Linear(50, 30000)` with an
@@ -24,6 +29,17 @@ func manifoldWorkloads(quick: Bool) -> [Workload] {
         all += set(w, "orthogonal", Orthogonal<Double>(), shape: [n, n])
         all += set(w, "stiefel-tall", Orthogonal<Double>(), shape: [n, n / 4])
         all += set(w, "sphere", Sphere<Double>(), shape: [n, n])
+        all += set(w, "grassmannian", Grassmannian<Double>(), shape: [n, n / 4])
+        all += set(w, "low_rank", LowRank<Double>(rank: n / 4), shape: [n, n])
+        all += set(w, "fixed_rank", FixedRank<Double>(rank: n / 4), shape: [n, n])
+        all += set(w, "almost_orthogonal", AlmostOrthogonal<Double>(lambda: 0.5), shape: [n, n])
+        all += set(w, "invertible", Invertible<Double>(), shape: [n, n])
+        all += set(w, "sln", SpecialLinear<Double>(), shape: [n, n])
+        all += set(w, "positive_definite", PositiveDefinite<Double>(.eigen), shape: [n, n])
+        all += set(w, "simplex", Simplex<Double>(), shape: [n, n])
+        all += set(w, "lower_cholesky", LowerCholesky<Double>(), shape: [n, n])
+        all += set(w, "correlation_cholesky", CorrelationCholesky<Double>(), shape: [n, n])
+        all += set(w, "doubly_stochastic", DoublyStochastic<Double>(), shape: [n, n])
     }
     all.append(tallRegistrationStep(rows: quick ? 3_000 : 30_000, columns: 50))
     return all
@@ -37,7 +53,7 @@ private func set<M: Manifold>(_ w: WorkloadBuilder<Double>, _ name: String, _ ma
         try p.register(shape: shape)
         let y = try manifold.sample(shape: shape, seed: 3)
         let origin = try p.rightInverse(y)
-        return origin + Tensor<Double>.randomNormal(shape, seed: 4) * (1 / Double(w.n).squareRoot())
+        return origin + Tensor<Double>.randomNormal(origin.shape, seed: 4) * (1 / Double(w.n).squareRoot())
     }()
     let state = p
     return w.differentiable(name, input: { prepared ?? Tensor<Double>.zeros(shape) }) { x in

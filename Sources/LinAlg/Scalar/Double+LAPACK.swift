@@ -42,25 +42,9 @@ extension Double: TensorScalar {
         LAPACKE_dgetrf(columnMajor, m, n, a, lda, ipiv)
     }
 
-    public static func getrs(trans: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Double>, lda: Int32,
-                             ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Double>, ldb: Int32) -> Int32 {
-        LAPACKE_dgetrs(columnMajor, cchar(trans), n, nrhs, a, lda, ipiv, b, ldb)
-    }
-
     public static func getri(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
                              ipiv: UnsafePointer<Int32>) -> Int32 {
         LAPACKE_dgetri(columnMajor, n, a, lda, ipiv)
-    }
-
-    public static func gesv(n: Int32, nrhs: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
-                            ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Double>,
-                            ldb: Int32) -> Int32 {
-        LAPACKE_dgesv(columnMajor, n, nrhs, a, lda, ipiv, b, ldb)
-    }
-
-    public static func gecon(norm: UInt8, n: Int32, a: UnsafePointer<Double>, lda: Int32, anorm: Double,
-                             rcond: UnsafeMutablePointer<Double>) -> Int32 {
-        LAPACKE_dgecon(columnMajor, cchar(norm), n, a, lda, anorm, rcond)
     }
 
     public static func geqrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
@@ -71,12 +55,6 @@ extension Double: TensorScalar {
     public static func orgqr(m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
                              tau: UnsafePointer<Double>) -> Int32 {
         LAPACKE_dorgqr(columnMajor, m, n, k, a, lda, tau)
-    }
-
-    public static func ormqr(side: UInt8, trans: UInt8, m: Int32, n: Int32, k: Int32,
-                             a: UnsafePointer<Double>, lda: Int32, tau: UnsafePointer<Double>,
-                             c: UnsafeMutablePointer<Double>, ldc: Int32) -> Int32 {
-        LAPACKE_dormqr(columnMajor, cchar(side), cchar(trans), m, n, k, a, lda, tau, c, ldc)
     }
 
     public static func syevd(jobz: UInt8, uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Double>,
@@ -92,25 +70,5 @@ extension Double: TensorScalar {
 
     public static func potrf(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32) -> Int32 {
         LAPACKE_dpotrf(columnMajor, cchar(uplo), n, a, lda)
-    }
-
-    public static func potrs(uplo: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Double>, lda: Int32,
-                             b: UnsafeMutablePointer<Double>, ldb: Int32) -> Int32 {
-        LAPACKE_dpotrs(columnMajor, cchar(uplo), n, nrhs, a, lda, b, ldb)
-    }
-
-    public static func trtrs(uplo: UInt8, trans: UInt8, diag: UInt8, n: Int32, nrhs: Int32,
-                             a: UnsafePointer<Double>, lda: Int32, b: UnsafeMutablePointer<Double>,
-                             ldb: Int32) -> Int32 {
-        LAPACKE_dtrtrs(columnMajor, cchar(uplo), cchar(trans), cchar(diag), n, nrhs, a, lda, b, ldb)
-    }
-
-    public static func trtri(uplo: UInt8, diag: UInt8, n: Int32, a: UnsafeMutablePointer<Double>,
-                             lda: Int32) -> Int32 {
-        LAPACKE_dtrtri(columnMajor, cchar(uplo), cchar(diag), n, a, lda)
-    }
-
-    public static func lange(norm: UInt8, m: Int32, n: Int32, a: UnsafePointer<Double>, lda: Int32) -> Double {
-        LAPACKE_dlange(columnMajor, cchar(norm), m, n, a, lda)
     }
 }

@@ -48,25 +48,9 @@ extension Float: TensorScalar {
         LAPACKE_sgetrf(columnMajor, m, n, a, lda, ipiv)
     }
 
-    public static func getrs(trans: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Float>, lda: Int32,
-                             ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Float>, ldb: Int32) -> Int32 {
-        LAPACKE_sgetrs(columnMajor, cchar(trans), n, nrhs, a, lda, ipiv, b, ldb)
-    }
-
     public static func getri(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
                              ipiv: UnsafePointer<Int32>) -> Int32 {
         LAPACKE_sgetri(columnMajor, n, a, lda, ipiv)
-    }
-
-    public static func gesv(n: Int32, nrhs: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
-                            ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Float>,
-                            ldb: Int32) -> Int32 {
-        LAPACKE_sgesv(columnMajor, n, nrhs, a, lda, ipiv, b, ldb)
-    }
-
-    public static func gecon(norm: UInt8, n: Int32, a: UnsafePointer<Float>, lda: Int32, anorm: Float,
-                             rcond: UnsafeMutablePointer<Float>) -> Int32 {
-        LAPACKE_sgecon(columnMajor, cchar(norm), n, a, lda, anorm, rcond)
     }
 
     public static func geqrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
@@ -77,12 +61,6 @@ extension Float: TensorScalar {
     public static func orgqr(m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
                              tau: UnsafePointer<Float>) -> Int32 {
         LAPACKE_sorgqr(columnMajor, m, n, k, a, lda, tau)
-    }
-
-    public static func ormqr(side: UInt8, trans: UInt8, m: Int32, n: Int32, k: Int32,
-                             a: UnsafePointer<Float>, lda: Int32, tau: UnsafePointer<Float>,
-                             c: UnsafeMutablePointer<Float>, ldc: Int32) -> Int32 {
-        LAPACKE_sormqr(columnMajor, cchar(side), cchar(trans), m, n, k, a, lda, tau, c, ldc)
     }
 
     public static func syevd(jobz: UInt8, uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Float>,
@@ -98,25 +76,5 @@ extension Float: TensorScalar {
 
     public static func potrf(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32) -> Int32 {
         LAPACKE_spotrf(columnMajor, cchar(uplo), n, a, lda)
-    }
-
-    public static func potrs(uplo: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Float>, lda: Int32,
-                             b: UnsafeMutablePointer<Float>, ldb: Int32) -> Int32 {
-        LAPACKE_spotrs(columnMajor, cchar(uplo), n, nrhs, a, lda, b, ldb)
-    }
-
-    public static func trtrs(uplo: UInt8, trans: UInt8, diag: UInt8, n: Int32, nrhs: Int32,
-                             a: UnsafePointer<Float>, lda: Int32, b: UnsafeMutablePointer<Float>,
-                             ldb: Int32) -> Int32 {
-        LAPACKE_strtrs(columnMajor, cchar(uplo), cchar(trans), cchar(diag), n, nrhs, a, lda, b, ldb)
-    }
-
-    public static func trtri(uplo: UInt8, diag: UInt8, n: Int32, a: UnsafeMutablePointer<Float>,
-                             lda: Int32) -> Int32 {
-        LAPACKE_strtri(columnMajor, cchar(uplo), cchar(diag), n, a, lda)
-    }
-
-    public static func lange(norm: UInt8, m: Int32, n: Int32, a: UnsafePointer<Float>, lda: Int32) -> Float {
-        LAPACKE_slange(columnMajor, cchar(norm), m, n, a, lda)
     }
 }

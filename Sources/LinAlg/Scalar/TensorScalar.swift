@@ -43,30 +43,15 @@ where Magnitude == Self {
     /// LU factorisation with partial pivoting (`?getrf`).
     static func getrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
                       ipiv: UnsafeMutablePointer<Int32>) -> Int32
-    /// Solves with an LU factorisation (`?getrs`), `trans` one of `N`, `T`.
-    static func getrs(trans: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Self>, lda: Int32,
-                      ipiv: UnsafePointer<Int32>, b: UnsafeMutablePointer<Self>, ldb: Int32) -> Int32
     /// Inverse from an LU factorisation (`?getri`).
     static func getri(n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
                       ipiv: UnsafePointer<Int32>) -> Int32
-    /// Solves `A X = B` by LU with partial pivoting (`?gesv`).
-    static func gesv(n: Int32, nrhs: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
-                     ipiv: UnsafeMutablePointer<Int32>, b: UnsafeMutablePointer<Self>,
-                     ldb: Int32) -> Int32
-    /// Reciprocal condition number estimate from an LU factorisation (`?gecon`), `norm` `1` or `I`.
-    static func gecon(norm: UInt8, n: Int32, a: UnsafePointer<Self>, lda: Int32, anorm: Self,
-                      rcond: UnsafeMutablePointer<Self>) -> Int32
     /// Householder QR factorisation (`?geqrf`).
     static func geqrf(m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
                       tau: UnsafeMutablePointer<Self>) -> Int32
     /// Forms the first `n` columns of the product of `k` Householder reflectors (`?orgqr`).
     static func orgqr(m: Int32, n: Int32, k: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
                       tau: UnsafePointer<Self>) -> Int32
-    /// Multiplies by the orthogonal factor of a QR factorisation (`?ormqr`); `side` `L`/`R`,
-    /// `trans` `N`/`T`.
-    static func ormqr(side: UInt8, trans: UInt8, m: Int32, n: Int32, k: Int32,
-                      a: UnsafePointer<Self>, lda: Int32, tau: UnsafePointer<Self>,
-                      c: UnsafeMutablePointer<Self>, ldc: Int32) -> Int32
     /// Symmetric eigendecomposition by divide and conquer (`?syevd`), `jobz` `N`/`V`, `uplo` `U`/`L`.
     static func syevd(jobz: UInt8, uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>,
                       lda: Int32, w: UnsafeMutablePointer<Self>) -> Int32
@@ -76,18 +61,6 @@ where Magnitude == Self {
                       vt: UnsafeMutablePointer<Self>?, ldvt: Int32) -> Int32
     /// Cholesky factorisation (`?potrf`), `uplo` `U`/`L`.
     static func potrf(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32) -> Int32
-    /// Solves with a Cholesky factorisation (`?potrs`).
-    static func potrs(uplo: UInt8, n: Int32, nrhs: Int32, a: UnsafePointer<Self>, lda: Int32,
-                      b: UnsafeMutablePointer<Self>, ldb: Int32) -> Int32
-    /// Solves a triangular system (`?trtrs`); `uplo` `U`/`L`, `trans` `N`/`T`, `diag` `N`/`U`.
-    static func trtrs(uplo: UInt8, trans: UInt8, diag: UInt8, n: Int32, nrhs: Int32,
-                      a: UnsafePointer<Self>, lda: Int32, b: UnsafeMutablePointer<Self>,
-                      ldb: Int32) -> Int32
-    /// Inverse of a triangular matrix (`?trtri`).
-    static func trtri(uplo: UInt8, diag: UInt8, n: Int32, a: UnsafeMutablePointer<Self>,
-                      lda: Int32) -> Int32
-    /// Matrix norm (`?lange`), `norm` one of `M`, `1`, `I`, `F`.
-    static func lange(norm: UInt8, m: Int32, n: Int32, a: UnsafePointer<Self>, lda: Int32) -> Self
 }
 
 extension TensorScalar {

@@ -62,6 +62,12 @@ func layerGradientCheck<M: Layer>(
             }
         }
     }
+    if result.checkedNames.isEmpty {
+        // A check of nothing would pass: a model whose traversal finds no trainable tensor
+        // (or none with a gradient) fails instead.
+        result.passed = false
+        result.worstName = "(no trainable tensor was checked)"
+    }
     return result
 }
 
@@ -97,4 +103,16 @@ func largestDifference<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
     var worst: S = 0
     for (x, y) in zip(a.scalars, b.scalars) { worst = max(worst, abs(x - y)) }
     return worst
+}
+
+@Suite("Layer gradient check")
+struct LayerGradientCheckTests {
+    final class NoTrainableTensor: Layer {
+        @Buffer var state = Tensor<Double>([1, 2])
+    }
+
+    @Test func aModelWithNothingToCheckFails() throws {
+        let result = try layerGradientCheck(NoTrainableTensor()) { m in m.state.sum() }
+        #expect(!result.passed && result.checkedNames.isEmpty)
+    }
 }

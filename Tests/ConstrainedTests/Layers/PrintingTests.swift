@@ -45,10 +45,11 @@ struct PrintingTests {
         #expect("\(SpectralNorm<Double>(dim: 1, powerIterations: 3))" == "SpectralNorm(dim: 1, powerIterations: 3)")
         #expect("\(WeightNorm<Float>(dim: nil))" == "WeightNorm(dim: nil)")
         #expect("\(Orthogonal<Double>(map: .cayley))" == "Orthogonal(map: cayley)")
+        #expect("\(Orthogonal<Double>(map: .householder, usesTrivialization: false))" == "Orthogonal(map: householder, usesTrivialization: false)")
         #expect("\(Positive<Double>())" == "Positive(softplus)")
         #expect("\(Skew<Double>() >>> CayleyMap<Double>() >>> AnyParametrization<Double>(Symmetric<Double>()))"
                 == "Skew >>> CayleyMap >>> Symmetric")
-        #expect("\(PositiveDefinite<Double>())" == "PositiveDefinite(cholesky, jitter: 1e-05)")
+        #expect("\(PositiveDefinite<Double>())" == "PositiveDefinite(map: cholesky, jitter: 1e-05)")
     }
 
     @Test func anUntraversableModelPrintsTheError() {

@@ -50,8 +50,16 @@ struct PositiveTests {
     @Test func nonPositiveValuesCannotBeAssigned() throws {
         let error = #expect(throws: ConstrainedError.self) { try Positive<Double>().rightInverse(Tensor([1, 0, 2])) }
         #expect(error?.description.contains("flat index 1") == true)
-        #expect(throws: ConstrainedError.self) { try NonNegative<Double>().rightInverse(Tensor([1, -1])) }
-        #expect(throws: ConstrainedError.self) { try Bounded<Double>(low: 0, high: 1).rightInverse(Tensor([1])) }
+        let nonNegative = #expect(throws: ConstrainedError.self) { try NonNegative<Double>().rightInverse(Tensor([1, -1])) }
+        let bounded = #expect(throws: ConstrainedError.self) { try Bounded<Double>(low: 0, high: 1).rightInverse(Tensor([1])) }
+        for error in [nonNegative, bounded] {
+            guard case .notInImage(let detail) = error?.cause else {
+                Issue.record("expected notInImage, got \(String(describing: error))")
+                continue
+            }
+            #expect(detail.contains("flat index"), "\(detail)")
+        }
+        #expect(nonNegative?.subject == "NonNegative" && bounded?.subject == "Bounded")
     }
 
     func nonNegativeAndBounded<S: TensorScalar>(_: S.Type) throws {

@@ -61,6 +61,8 @@ struct SkewAndSymmetricTests {
             try Skew<Double>().forward(Tensor<Double>.zeros([3, 4]))
         }
         #expect(error?.description.contains("[3, 4]") == true)
-        #expect(throws: ConstrainedError.self) { try Symmetric<Double>().forward(Tensor<Double>.zeros([3])) }
+        let vectorError = #expect(throws: ConstrainedError.self) { try Symmetric<Double>().forward(Tensor<Double>.zeros([3])) }
+        #expect(vectorError?.cause == .invalidShape("expected a square matrix or a batch of square matrices (..., n, n)"))
+        #expect(vectorError?.subject == "Symmetric" && vectorError?.shape == [3])
     }
 }

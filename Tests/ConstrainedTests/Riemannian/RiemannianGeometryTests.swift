@@ -21,7 +21,8 @@ struct RiemannianGeometryTests {
         Case(name: "Stiefel batched", shape: [3, 4, 2]) { Orthogonal<Double>() },
         Case(name: "orthogonal group", shape: [4, 4]) { Orthogonal<Double>() },
         Case(name: "Sphere", shape: [3, 5]) { Sphere<Double>(radius: 2) },
-        Case(name: "Grassmannian", shape: [6, 2]) { GrassmannianFrames<Double>() },
+        Case(name: "Grassmannian", shape: [6, 2]) { Grassmannian<Double>() },
+        Case(name: "PositiveDefinite", shape: [3, 3]) { PositiveDefinite<Double>(.eigen) },
         Case(name: "SPD", shape: [4, 4]) { SymmetricPositiveDefinite<Double>() },
         Case(name: "SPD batched", shape: [2, 3, 3]) { SymmetricPositiveDefinite<Double>() },
         Case(name: "product", shape: [22]) {
@@ -50,6 +51,19 @@ struct RiemannianGeometryTests {
             #expect(d <= tolerance, "\(c.name) seed \(seed): deviation \(d) > \(tolerance)")
             let e = try m.exponential(v, at: x)
             #expect(try m.deviation(of: e) <= tolerance, "\(c.name) exponential")
+        }
+    }
+
+    @Test func stiefelRetractionIsTheHouseholderQFactorForShortAndLongSteps() throws {
+        // Short steps take Cholesky QR, long ones (κ(x + u) ≥ 1.5) Householder: the same Q.
+        let stiefel = Orthogonal<Double>()
+        let x = try stiefel.sample(shape: [7, 3], seed: 30)
+        for scale in [0.05, 5.0] {
+            let u = try stiefel.projectToTangent(Tensor.randomNormal([7, 3], seed: 31), at: x) * scale
+            let y = try stiefel.retract(u, at: x)
+            let householder = try qr(x + u, nonNegativeDiagonal: true).q
+            #expect((y - householder).maxMagnitude <= 1e-13, "scale \(scale)")
+            #expect(stiefel.contains(y), "scale \(scale)")
         }
     }
 
@@ -132,7 +146,7 @@ struct RiemannianGeometryTests {
 
     @Test func spdTransportIsAnIsometry() throws {
         // Parallel transport along the geodesic preserves the affine-invariant metric.
-        let (m, x, u) = try setUp(Self.cases[6], seed: 19)
+        let (m, x, u) = try setUp(Self.cases.first { $0.name == "SPD" }!, seed: 19)
         let v = try m.projectToTangent(Tensor.randomNormal([4, 4], seed: 20), at: x)
         let y = try m.exponential(u, at: x)
         let moved = try m.transport(v, from: x, to: y)

@@ -80,10 +80,12 @@ struct UnaryMathTests {
         for n in [1, 2, 3, 5, 7, 9, 17] {
             let x = Tensor<Float>.randomNormal([n], seed: UInt64(n))
             let y = exp(x)
-            let whole = exp(Tensor<Float>.randomNormal([n], seed: UInt64(n))).scalars
-            #expect(y.scalars == whole)
             for (i, v) in x.scalars.enumerated() {
+                // Each lane equals the one-element (tail-loop) result, and both are within
+                // 2 ulp of the Double kernel (a separate implementation) rounded to Float.
                 #expect(exp(Tensor<Float>([v])).scalars[0] == y.scalars[i])
+                let reference = Float(exp(Tensor<Double>([Double(v)])).scalars[0])
+                #expect(abs(y.scalars[i] - reference) <= 2 * reference.ulp, "exp(\(v)) = \(y.scalars[i]), reference \(reference)")
             }
         }
     }

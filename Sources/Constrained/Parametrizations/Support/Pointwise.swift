@@ -12,3 +12,17 @@ enum Pointwise {
         y + Scalar.log(-Scalar.expMinusOne(-y))
     }
 }
+
+extension Pointwise {
+    /// `log(1 + eˣ)` without overflow: `max(x, 0) + log1p(e^{−|x|})`.
+    static func softplus<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
+        Swift.max(x, 0) + Scalar.log(onePlus: Scalar.exp(-Swift.abs(x)))
+    }
+
+    /// `1 / (1 + e⁻ˣ)`, the derivative of softplus, without overflow.
+    static func sigmoid<Scalar: TensorScalar>(_ x: Scalar) -> Scalar {
+        if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
+        let e = Scalar.exp(x)
+        return e / (1 + e)
+    }
+}
