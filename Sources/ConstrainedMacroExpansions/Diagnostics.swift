@@ -24,7 +24,7 @@ enum LayerDiagnostic: String, DiagnosticMessage {
         case .wrapperOnLet:
             return "a tensor property wrapper needs 'var': the wrapper's value is assigned through it"
         case .wrapperOnNonTensor:
-            return "@Constrained, @Parameter and @Buffer wrap a Tensor<Scalar>"
+            return "@Constrained, @Parameter, @Buffer and @OnManifold wrap a Tensor<Scalar>"
         case .tuple:
             return "traversal cannot walk a tuple: store its layers or tensors in separate properties, or mark the property @LayerIgnored"
         case .nonStringDictionary:

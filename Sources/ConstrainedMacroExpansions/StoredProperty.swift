@@ -39,7 +39,7 @@ struct StoredProperty {
 
     /// The tensor wrapper the property is declared with.
     var tensorWrapper: AttributeSyntax? {
-        attribute("Constrained") ?? attribute("Parameter") ?? attribute("Buffer")
+        attribute("Constrained") ?? attribute("Parameter") ?? attribute("Buffer") ?? attribute("OnManifold")
     }
 
     /// The property's type as written, without optionals' sugar removed.

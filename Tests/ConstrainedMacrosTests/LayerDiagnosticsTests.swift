@@ -133,7 +133,7 @@ struct LayerDiagnosticsTests {
             }
             """,
             diagnostics: [
-                DiagnosticSpec(message: "@Constrained, @Parameter and @Buffer wrap a Tensor<Scalar>", line: 3, column: 37),
+                DiagnosticSpec(message: "@Constrained, @Parameter, @Buffer and @OnManifold wrap a Tensor<Scalar>", line: 3, column: 37),
             ])
     }
 

@@ -1,4 +1,5 @@
-// The descriptions of the catalogue's parametrizations: the type's name and the settings
+// The descriptions of the catalogue's parametrizations (Orthogonal's is in
+// Orthogonal+Manifold.swift, the manifolds' beside them): the type's name and the settings
 // that change what `forward` computes, written as the initialiser call that makes them.
 
 extension Parametrization {
