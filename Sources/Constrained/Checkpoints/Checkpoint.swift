@@ -114,7 +114,8 @@ extension Layer {
     /// `convertingScalarTypes` any dtype (`F16`, `BF16`, `I64`, `F64` into a `Float` model, …)
     /// converted to the model's (see ``AnyTensor/converted(to:)``). With `strict`, the
     /// checkpoint may hold no tensor the model lacks; without, such tensors (a batch norm's
-    /// `num_batches_tracked`) are ignored. Then the optimizer's state is checked. Only if all
+    /// `num_batches_tracked`) are ignored. A point of an `@OnManifold` property must lie on its
+    /// set (within the set's default tolerance). Then the optimizer's state is checked. Only if all
     /// pass is anything stored. Loaded tensors are new storages, so every constrained cache
     /// recomputes on its next read. A checkpoint saved without an optimizer cannot restore one
     /// (it throws rather than reset the optimizer); its optimizer state, if any, is ignored
@@ -123,7 +124,8 @@ extension Layer {
     /// - Throws: ``ConstrainedError`` of operation `load` naming the tensor's key, with cause
     ///   ``ConstrainedError/Cause/missingTensor``, ``ConstrainedError/Cause/shapeMismatch(expected:found:)``,
     ///   ``ConstrainedError/Cause/scalarTypeMismatch(expected:found:)``,
-    ///   ``ConstrainedError/Cause/unexpectedTensor`` or what ``CheckpointableOptimizer/loadState(_:for:)``
+    ///   ``ConstrainedError/Cause/unexpectedTensor``, ``ConstrainedError/Cause/notInImage(_:)``
+    ///   (a manifold point off its set) or what ``CheckpointableOptimizer/loadState(_:for:)``
     ///   throws; the model and the optimizer are then unchanged.
     public func load(_ checkpoint: Checkpoint, layout: CheckpointLayout = .native, renaming: [String: String] = [:],
                      strict: Bool = true, convertingScalarTypes: Bool = false,
@@ -148,11 +150,15 @@ extension Layer {
                     throw ConstrainedError("load", key: key, shape: stored.shape, cause: .shapeMismatch(expected: shape, found: stored.shape))
                 }
             }
-            if stored.scalarTypeName == expectedType {
-                plan.append((entry.slot, stored.boxed!))
-            } else {
-                plan.append((entry.slot, isFloat ? stored.converted(to: Float.self) as Any : stored.converted(to: Double.self) as Any))
+            let value: Any = stored.scalarTypeName == expectedType
+                ? stored.boxed!
+                : (isFloat ? stored.converted(to: Float.self) as Any : stored.converted(to: Double.self) as Any)
+            do {
+                try entry.slot.validateLoaded(value)
+            } catch let error as ConstrainedError {
+                throw error.with(key: key)
             }
+            plan.append((entry.slot, value))
         }
         if strict, let extra = checkpoint.names.first(where: { !used.contains($0) && !$0.hasPrefix(optimizerKeyPrefix) }) {
             throw ConstrainedError("load", key: extra, cause: .unexpectedTensor)

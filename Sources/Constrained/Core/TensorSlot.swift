@@ -70,6 +70,9 @@ protocol TensorSlot: AnyObject, Sendable {
     /// Whether a loaded tensor of `shape` may replace the current value of shape `current`.
     /// Default: only the same shape.
     func accepts(shape: [Int], replacing current: [Int]) -> Bool
+    /// Checks a loaded value (a `Tensor<Scalar>` of this slot's scalar type) before anything is
+    /// stored; throws what makes it unusable here. Default: every value is admitted.
+    func validateLoaded(_ value: Any) throws
     /// Removes the value (the slot is unset again): the rollback of a slot a failed right
     /// inverse gave its first value.
     func clear()
@@ -80,6 +83,9 @@ protocol TensorSlot: AnyObject, Sendable {
 extension TensorSlot {
     /// Only a tensor of the current shape replaces the current value.
     func accepts(shape: [Int], replacing current: [Int]) -> Bool { shape == current }
+
+    /// Every value is admitted: only the shape and scalar type are checked, by the loader.
+    func validateLoaded(_ value: Any) throws {}
 
     /// Marks the slot as state of the property `owner`; false when another property holds it.
     func claim(for owner: UInt64) -> Bool {

@@ -53,8 +53,12 @@ extension OptimizerBinding {
     }
 
     /// The state `checkpoint` holds for `model`, checked completely (nothing is changed).
+    ///
+    /// With `manifoldBufferNames` (the Riemannian optimizers), an `@OnManifold` point's state is
+    /// read into a ``ManifoldPointState``: those buffers (the moment at the point's shape, then
+    /// the second moment at the shape of the set's component norms) and its step count.
     func validatedState(_ checkpoint: Checkpoint, for model: some Layer, bufferNames: [String],
-                        optimizer: String) throws -> [String: Any] {
+                        manifoldBufferNames: [String]? = nil, optimizer: String) throws -> [String: Any] {
         func fail(_ key: String? = nil, shape: [Int]? = nil, _ cause: ConstrainedError.Cause) -> ConstrainedError {
             ConstrainedError("load", subject: optimizer, key: key, shape: shape, cause: cause)
         }
@@ -66,7 +70,8 @@ extension OptimizerBinding {
         }
         var parameters: [String: any TensorSlot] = [:]
         for named in try model.traversal().slots where named.slot.role == .trainable { parameters[named.name] = named.slot }
-        let suffixes = bufferNames + ["step"]
+        var suffixes = bufferNames + ["step"]
+        for name in manifoldBufferNames ?? [] where !suffixes.contains(name) { suffixes.append(name) }
         var owners: Set<String> = []
         for key in checkpoint.names {
             guard let suffix = suffixes.first(where: { key.hasSuffix("." + $0) }) else {
@@ -87,6 +92,11 @@ extension OptimizerBinding {
             guard case .encoded(let encoded) = step, encoded.dtype == .i64, encoded.shape == [],
                   let count = encoded.int64Values()?.first, count >= 0 else {
                 throw fail(stepKey, shape: step.shape, .invalidCheckpoint("a step count must be a non-negative I64 scalar, got \(step.dtype.rawValue) of shape \(step.shape)"))
+            }
+            if let manifoldBufferNames, let point = slot as? any ManifoldSlot {
+                result[name] = try point.restoredState(checkpoint, name: name, bufferNames: manifoldBufferNames,
+                                                       step: Int(count), optimizer: optimizer)
+                continue
             }
             var buffers: [AnyTensor] = []
             for buffer in bufferNames {

@@ -32,7 +32,7 @@ public final class RiemannianAdam: RiemannianOptimizer {
     public var weightDecay: Double
     /// Re-project each point every this many steps; nil: never.
     public var stabilizationPeriod: Int?
-    private var binding: OptimizerBinding
+    var binding: OptimizerBinding
 
     /// A Riemannian Adam optimizer for `model`.
     ///

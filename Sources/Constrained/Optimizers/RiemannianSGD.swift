@@ -30,7 +30,7 @@ public final class RiemannianSGD: RiemannianOptimizer {
     public var weightDecay: Double
     /// Re-project each point every this many steps; nil: never.
     public var stabilizationPeriod: Int?
-    private var binding: OptimizerBinding
+    var binding: OptimizerBinding
 
     /// A Riemannian SGD optimizer for `model`.
     ///

@@ -181,14 +181,48 @@ extension OnManifold: TypedTensorSlot, ManifoldSlot {
 
     var pointShape: [Int]? { state.withLock { $0.point?.shape } }
 
-    /// Stores a loaded point as it is (a checkpoint holds points of the set).
+    /// Stores a loaded point as it is (``validateLoaded(_:)`` has checked it is on the set);
+    /// the set is registered on its shape when the property had no point yet.
     func setBoxedValue(_ boxed: Any) {
         guard let tensor = boxed as? Tensor<Scalar> else {
             preconditionFailure("OnManifold<\(Scalar.self)>: cannot store a \(type(of: boxed))")
         }
         state.withLock { s in
+            if s.point == nil {
+                var m = s.manifold
+                if (try? m.register(shape: tensor.shape)) != nil { s.manifold = m }
+            }
             s.point = tensor.detached()
             writes.add(1, ordering: .releasing)
+        }
+    }
+
+    /// A loaded point must lie on the set within its default tolerance: a checkpoint edited by
+    /// hand, saved from another set, or rounded to a narrower type would otherwise put an
+    /// off-set point under a Riemannian optimizer, which only keeps points on the set.
+    ///
+    /// - Throws: ``ConstrainedError`` of operation `load` naming the set, with cause
+    ///   ``ConstrainedError/Cause/notInImage(_:)`` and the deviation, or the set's shape error.
+    func validateLoaded(_ value: Any) throws {
+        guard let tensor = value as? Tensor<Scalar> else { return }
+        let m: any RiemannianManifold<Scalar> = try state.withLock { s in
+            guard s.point == nil else { return s.manifold }
+            var m = s.manifold
+            do { try m.register(shape: tensor.shape) } catch let error as ConstrainedError {
+                throw ConstrainedError("load", subject: error.subject ?? m.description, shape: tensor.shape, cause: error.cause)
+            }
+            return m
+        }
+        let d: Scalar
+        do {
+            d = try withoutRecording { try m.deviation(of: tensor.detached()) }
+        } catch let error as ConstrainedError {
+            throw ConstrainedError("load", subject: error.subject ?? m.description, shape: tensor.shape, cause: error.cause)
+        }
+        let tolerance = m.defaultTolerance(for: tensor.shape)
+        guard d <= tolerance else {
+            throw ConstrainedError("load", subject: m.description, shape: tensor.shape, cause: .notInImage(
+                "the stored point is \(d) off the set (the tolerance is \(tolerance)); load it into a @Parameter and assign it with `projecting: true` to use the nearest point"))
         }
     }
 
