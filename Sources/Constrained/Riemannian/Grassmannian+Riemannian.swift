@@ -5,6 +5,7 @@
 /// |---|---|
 /// | tangent (horizontal) projection | `u − x xᵀu` |
 /// | retraction | Q of `x + u` (non-negative R diagonal) |
+/// | exponential | `x V cos(Σ) Vᵀ + W sin(Σ) Vᵀ`, `u = W Σ Vᵀ` (the geodesic) |
 /// | transport | `P_y(v)` |
 ///
 /// A retraction step keeps `max |yᵀy − I| ≤ 10 n ε` (the set's default tolerance).

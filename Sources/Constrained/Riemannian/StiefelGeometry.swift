@@ -7,6 +7,7 @@
 /// - Retraction: the Q factor of `x + u`, with R's diagonal made non-negative (the unique QR
 ///   factor for a full-rank `x + u`), by Cholesky QR when `x + u` is well conditioned, else
 ///   Householder; it keeps `yᵀy = I` to rounding, `O(n k ε)`.
+/// - Exponential maps: the exact geodesics (`StiefelExponential.swift`).
 /// Wide matrices `(…, k, n)` are handled by their transposes.
 enum StiefelGeometry {
     /// `x` as a tall frame and whether it was transposed; throws for a non-matrix.
