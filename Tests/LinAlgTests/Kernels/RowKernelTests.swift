@@ -5,10 +5,10 @@ import Testing
 /// The last-axis kernels (row norms, `normalized(alongLastAxisTo:)` and its pullback) and the
 /// vector paths of broadcast arithmetic and the cheap unary functions, on every instruction
 /// set this CPU has, against Float80 references or the scalar Swift operation bit for bit.
-@Suite("Row kernels and broadcast arithmetic: every instruction set", .serialized)
-struct RowKernelTests {
-    typealias Accuracy = VectorMathAccuracyTests
-
+///
+/// Part of the serialized suite of ``ElementwiseKernelsTests``: the instruction set is
+/// process-wide, and two suites switching it concurrently would test each other's setting.
+extension ElementwiseKernelsTests {
     /// Runs `body` once per available instruction set (portable included).
     func onEveryInstructionSet(_ body: (ElementwiseKernels.InstructionSet) -> Void) {
         let best = ElementwiseKernels.instructionSet
