@@ -84,7 +84,7 @@ public struct Sphere<Scalar: TensorScalar>: Manifold, BaseUpdating {
         let axis = x.rank - 1
         switch map {
         case .normalization:
-            return x * (rsqrt((x * x).sum(alongAxes: [axis], keepingDimensions: true)) * radius)
+            return x.normalized(alongLastAxisTo: radius)   // one fused pass, and one back
         case .exponential:
             let b = currentBase(for: x.shape)
             let r2 = radius * radius
