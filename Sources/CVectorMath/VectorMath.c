@@ -13,7 +13,8 @@
 //          1 + e is recovered exactly and divided out, leaving ≤ 1.5 ulp;
 //   softplus(x) = max(x, 0) + ln(1 + e^−|x|);  log σ(x) = min(x, 0) − ln(1 + e^−|x|);
 //   tanh |x| = 1 − 2/(e^(2|x|) + 1), or an odd polynomial below 0.625.
-// Worst errors on the tests' sweep: 1.4 ulp (σ), 1.6 (softplus, log σ), 1.1 (tanh).
+// Worst errors on the tests' sweep (ElementwiseKernelsTests, Double / Float): σ 1.38 / 1.37 ulp,
+// softplus 1.48 / 1.41, log σ 1.42 / 1.41, tanh 1.05 / 1.02.
 #include "CVectorMath.h"
 #include "FusedMath.h"
 #include "VectorTypes.h"
