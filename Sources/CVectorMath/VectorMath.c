@@ -208,13 +208,13 @@ SLEEF_DECLARE("avx2,fma", f8, f8, avx2)
 #define SIGN32 ((int)0x80000000U)
 
 // The fused cores per type (FusedMath.h): mantissa bits, exponent bias, ln 2 = hi + lo, the
-// clamp of eˣ's argument, the polynomials.
+// lower clamp of eˣ's argument, the polynomials.
 #define FUSED_DOUBLE(NAME, TARGET, V, M)                                                           \
     DEFINE_FUSED(NAME, TARGET, double, V, M, 52, 1023, 0x1.62e42fefa39efp-1, 0x1.abc9e3b39803fp-56, \
-                 -746.0, 709.0, EXP_TAYLOR_DOUBLE, LOG_R_DOUBLE)
+                 -746.0, EXP_TAYLOR_DOUBLE, LOG_R_DOUBLE)
 #define FUSED_FLOAT(NAME, TARGET, V, M)                                                            \
     DEFINE_FUSED(NAME, TARGET, float, V, M, 23, 127, 0x1.62e430p-1f, -0x1.05c610p-29f, -104.0f,    \
-                 88.0f, EXP_TAYLOR_FLOAT, LOG_R_FLOAT)
+                 EXP_TAYLOR_FLOAT, LOG_R_FLOAT)
 #define FUSED_D8(NAME, TARGET) FUSED_DOUBLE(NAME, TARGET, d8, l8)
 #define FUSED_F16(NAME, TARGET) FUSED_FLOAT(NAME, TARGET, f16, i16)
 #define FUSED_D4(NAME, TARGET) FUSED_DOUBLE(NAME, TARGET, d4, l4)
