@@ -3,7 +3,8 @@
 ///
 /// Two maps (``Map``):
 /// - `.normalization` (default): `y = r · x / ‖x‖`. Right inverse: `y` itself. The original's
-///   component along `y` gets no gradient; the map is undefined at `x = 0`.
+///   component along `y` gets no gradient; the map is undefined at `x = 0`. Forward and
+///   backward are one fused pass per row each (`Tensor.normalized(alongLastAxisTo:)`).
 /// - `.exponential`: the exponential map at a ``base`` point `b` (dynamic trivialisation):
 ///   with `v = x − ⟨x, b⟩ b / r²` (the tangent part of `x`) and `θ = ‖v‖ / r`,
 ///   `y = cos θ · b + (sin θ / θ) · v`, smooth everywhere (the coefficients are evaluated as
@@ -84,7 +85,7 @@ public struct Sphere<Scalar: TensorScalar>: Manifold, BaseUpdating {
         let axis = x.rank - 1
         switch map {
         case .normalization:
-            return x * (rsqrt((x * x).sum(alongAxes: [axis], keepingDimensions: true)) * radius)
+            return x.normalized(alongLastAxisTo: radius)   // one fused pass, and one back
         case .exponential:
             let b = currentBase(for: x.shape)
             let r2 = radius * radius

@@ -62,7 +62,7 @@ extension Tensor {
     /// Elementwise negation.
     @inlinable
     public static prefix func - (a: Tensor) -> Tensor {
-        var out = a.map { -$0 }
+        var out = a.arithmetic(.multiply, scalar: -1, scalarOnLeft: false) { -$0 }   // exact, signed zeros too
         if let tapeID = recordingTapeID(a) {
             out.record(tapeID, "neg", a) { g in -g }
         }
@@ -72,7 +72,7 @@ extension Tensor {
     /// Adds a scalar to every element.
     @inlinable
     public static func + (a: Tensor, b: Scalar) -> Tensor {
-        var out = a.map { $0 + b }
+        var out = a.arithmetic(.add, scalar: b, scalarOnLeft: false) { $0 + b }
         if let tapeID = recordingTapeID(a) { out.record(tapeID, "+ scalar", a) { g in g } }
         return out
     }
@@ -88,7 +88,7 @@ extension Tensor {
     /// A scalar minus every element.
     @inlinable
     public static func - (a: Scalar, b: Tensor) -> Tensor {
-        var out = b.map { a - $0 }
+        var out = b.arithmetic(.subtract, scalar: a, scalarOnLeft: true) { a - $0 }
         if let tapeID = recordingTapeID(b) { out.record(tapeID, "scalar -", b) { g in -g } }
         return out
     }
@@ -96,7 +96,7 @@ extension Tensor {
     /// Multiplies every element by a scalar.
     @inlinable
     public static func * (a: Tensor, b: Scalar) -> Tensor {
-        var out = a.map { $0 * b }
+        var out = a.arithmetic(.multiply, scalar: b, scalarOnLeft: false) { $0 * b }
         if let tapeID = recordingTapeID(a) { out.record(tapeID, "* scalar", a) { g in g * b } }
         return out
     }
@@ -112,7 +112,7 @@ extension Tensor {
     /// A scalar divided by every element.
     @inlinable
     public static func / (a: Scalar, b: Tensor) -> Tensor {
-        var out = b.map { a / $0 }
+        var out = b.arithmetic(.divide, scalar: a, scalarOnLeft: true) { a / $0 }
         if let tapeID = recordingTapeID(b) {
             let result = out.detached()
             out.record(tapeID, "scalar /", b) { g in -(g * result * result) / a }

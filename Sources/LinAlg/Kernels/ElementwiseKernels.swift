@@ -6,10 +6,11 @@ import Synchronization
 /// The run-time settings of LinAlg's elementwise kernels: the instruction set and the
 /// number of threads.
 ///
-/// exp, expm1, log, log1p, tanh, sigmoid, softplus and log σ (and the pullbacks of softplus
-/// and log σ) run on SLEEF's vector functions for the widest instruction set this CPU has
-/// (AVX-512F, else AVX2 + FMA), and on LinAlg's portable Swift kernels elsewhere; every path
-/// is within 2 ulp. A kernel over n elements runs on min(``threadCount``, n / grain)
+/// The elementwise kernels (exp, expm1, log, log1p on SLEEF's vector functions; tanh,
+/// sigmoid, softplus, log σ and their pullbacks as fused loops; sqrt, abs, relu, square, the
+/// arithmetic and the last-axis norms) run in `CVectorMath` for the widest instruction set
+/// this CPU has (AVX-512F, else AVX2 + FMA), and on LinAlg's portable Swift kernels
+/// elsewhere; every path is within 2 ulp. A kernel over n elements runs on min(``threadCount``, n / grain)
 /// threads, where the grain (32 768 elements for the transcendental functions, 131 072 for
 /// memory-bound arithmetic) is about where a split measured faster than one thread; smaller
 /// tensors, such as the activations of one RNN step, stay on the calling thread.

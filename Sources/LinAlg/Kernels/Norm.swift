@@ -51,6 +51,14 @@ extension Tensor {
             let base = storage.base
             kept = Tensor(shape: Tensor.reducedShape(shape, axes: axes, keepingDimensions: true)) { out in
                 if length == 0 { out.initialize(repeating: 0); return }
+                if slices == 0 { return }
+                let raw = UnsafeRawPointer(base), po = UnsafeMutableRawPointer(out.baseAddress!)
+                if Scalar.self == Double.self, VectorMath.rowNorms(raw.assumingMemoryBound(to: Double.self),
+                                                                    po.assumingMemoryBound(to: Double.self),
+                                                                    rows: slices, n: length) { return }
+                if Scalar.self == Float.self, VectorMath.rowNorms(raw.assumingMemoryBound(to: Float.self),
+                                                                   po.assumingMemoryBound(to: Float.self),
+                                                                   rows: slices, n: length) { return }
                 for r in 0..<slices { out[r] = Tensor.euclideanNorm(base + r * length, count: length) }
             }
         } else {
@@ -99,19 +107,33 @@ extension Tensor {
     /// √(Σ p[i]²) without spurious overflow or underflow (see the file comment).
     @inlinable
     static func euclideanNorm(_ p: UnsafePointer<Scalar>, count: Int) -> Scalar {
-        if count == 0 { return 0 }
+        let (m, t) = euclideanNormParts(p, count: count)
+        return m * t
+    }
+
+    /// The norm as `m · t`: `(1, √Σ p[i]²)` when the plain sum of squares is usable, else
+    /// `m = max |p[i]|` and `t = √Σ (p[i]/m)²` (`t = 1` for a zero, infinite or NaN `m`), so
+    /// that callers can divide by the norm of a row of subnormals without rounding it.
+    @inlinable
+    static func euclideanNormParts(_ p: UnsafePointer<Scalar>, count: Int) -> (m: Scalar, t: Scalar) {
+        if count == 0 { return (0, 1) }
         let sumOfSquares = pairwiseSumOfSquares(p, count: count, scale: 1)
         if sumOfSquares.isFinite && sumOfSquares >= Scalar.leastNormalMagnitude / Scalar.ulpOfOne {
-            return sumOfSquares.squareRoot()
+            return (1, sumOfSquares.squareRoot())
         }
         var m: Scalar = 0
         for i in 0..<count {
             let a = p[i].magnitude
-            if a.isNaN { return .nan }
+            if a.isNaN { return (.nan, 1) }
             m = a > m ? a : m
         }
-        if m == 0 || m.isInfinite { return m }
-        return m * pairwiseSumOfSquares(p, count: count, scale: 1 / m).squareRoot()
+        if m == 0 || m.isInfinite { return (m, 1) }
+        let scale = 1 / m
+        if scale.isFinite { return (m, pairwiseSumOfSquares(p, count: count, scale: scale).squareRoot()) }
+        // m is subnormal and 1/m overflows: divide instead of multiplying.
+        var s: Scalar = 0
+        for i in 0..<count { let q = p[i] / m; s += q * q }
+        return (m, s.squareRoot())
     }
 
     /// Σ (scale · p[i])², pairwise (see ``pairwiseSum(_:count:)``).

@@ -94,7 +94,7 @@ public func tanh<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
     var y = x.applying(.tanh, generic: { Scalar.tanh($0) })
     if let tapeID = Tensor.recordingTapeID(x) {
         let value = y.detached()
-        y.record(tapeID, "tanh", x) { g in Tensor.broadcastingMap(g, value) { $0 * (1 - $1 * $1) } }
+        y.record(tapeID, "tanh", x) { g in Tensor.applying(.tanhPullback, g, value, generic: { $0 * (1 - $1 * $1) }) }
     }
     return y
 }
@@ -112,7 +112,9 @@ public func sigmoid<Scalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
     var y = x.applying(.sigmoid, generic: { 1 / (1 + Scalar.exp(-$0)) })
     if let tapeID = Tensor.recordingTapeID(x) {
         let value = y.detached()
-        y.record(tapeID, "sigmoid", x) { g in Tensor.broadcastingMap(g, value) { $0 * ($1 * (1 - $1)) } }
+        y.record(tapeID, "sigmoid", x) { g in
+            Tensor.applying(.sigmoidPullback, g, value, generic: { $0 * ($1 * (1 - $1)) })
+        }
     }
     return y
 }

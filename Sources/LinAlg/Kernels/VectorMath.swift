@@ -17,12 +17,13 @@ import CVectorMath
 /// then vectorises, was measured to depend on the client (a 4–10× difference), while a loop
 /// compiled here always vectorises.
 ///
-/// On x86-64 CPUs with AVX-512F or AVX2 + FMA the transcendental kernels (exp, expm1, log,
-/// log1p, tanh and the composites sigmoid, softplus, log σ) run instead on SLEEF's vector
-/// functions (≤ 1 ulp; the `CVectorMath` target picks the widest instruction set at run
-/// time): the Swift loops compile for the baseline x86-64 (SSE2) and measured 3–8× slower.
-/// The Swift kernels remain for other CPUs and for the cheap functions (sqrt, abs, relu,
-/// square). Large tensors are split across ``ElementwiseKernels/threadCount``.
+/// On x86-64 CPUs with AVX-512F or AVX2 + FMA every kernel here runs instead in the C target
+/// `CVectorMath`, compiled per instruction set and picked at run time: exp, expm1, log and
+/// log1p on SLEEF's vector functions (≤ 1 ulp), the composites (tanh, sigmoid, softplus,
+/// log σ and their pullbacks) as fused loops on inline cores, and sqrt, abs, relu, square
+/// and the arithmetic in wide vectors. The Swift loops compile for the baseline x86-64
+/// (SSE2) and measured 2–8× slower; they remain for other CPUs. Large tensors are split
+/// across ``ElementwiseKernels/threadCount``.
 @usableFromInline
 enum VectorMath {}
 
@@ -134,6 +135,10 @@ extension VectorMath {
         case timesSigmoid
         /// g · σ(−x), the pullback of log σ.
         case timesSigmoidOfNegation
+        /// g · y(1 − y), the pullback of σ from its value y.
+        case sigmoidPullback
+        /// g · (1 − y²), the pullback of tanh from its value y.
+        case tanhPullback
     }
 
     /// `y[i] = f(x[i])` for `i < count`; `x` and `y` may be the same buffer.
@@ -163,12 +168,13 @@ extension VectorMath {
         switch f {
         case .timesSigmoid: for i in 0..<n { y[i] = a[i] * sigmoid(b[i]) }
         case .timesSigmoidOfNegation: for i in 0..<n { y[i] = a[i] * sigmoid(-b[i]) }
+        case .sigmoidPullback: for i in 0..<n { let v = b[i]; y[i] = a[i] * (v * (1 - v)) }
+        case .tanhPullback: for i in 0..<n { let v = b[i]; y[i] = a[i] * (1 - v * v) }
         }
     }
 
-    /// The SLEEF kernel's operation code for `f`, or nil where our loop runs (sqrt, abs,
-    /// relu, square: single instructions, memory-bound).
-    static func sleefCode(_ f: Unary) -> Int32? {
+    /// The vector kernel's operation code for `f` (`CVectorMath`).
+    static func kernelCode(_ f: Unary) -> Int32 {
         switch f {
         case .exp: Int32(CVM_EXP)
         case .expm1: Int32(CVM_EXPM1)
@@ -178,19 +184,37 @@ extension VectorMath {
         case .sigmoid: Int32(CVM_SIGMOID)
         case .softplus: Int32(CVM_SOFTPLUS)
         case .logSigmoid: Int32(CVM_LOG_SIGMOID)
-        case .sqrt, .rsqrt, .abs, .relu, .square: nil
+        case .sqrt: Int32(CVM_SQRT)
+        case .rsqrt: Int32(CVM_RSQRT)
+        case .abs: Int32(CVM_ABS)
+        case .relu: Int32(CVM_RELU)
+        case .square: Int32(CVM_SQUARE)
         }
     }
 
-    static func sleefCode(_ f: Binary) -> Int32 {
+    static func kernelCode(_ f: Binary) -> Int32 {
         switch f {
         case .timesSigmoid: Int32(CVM_TIMES_SIGMOID)
         case .timesSigmoidOfNegation: Int32(CVM_TIMES_SIGMOID_OF_NEGATION)
+        case .sigmoidPullback: Int32(CVM_SIGMOID_PULLBACK)
+        case .tanhPullback: Int32(CVM_TANH_PULLBACK)
         }
     }
 
+    /// Elements per thread below which `f` is not split: the memory-bound single instructions
+    /// (sqrt, abs, relu, square) need more work per thread to pay for the hand-off.
     static func grain(_ f: Unary) -> Int {
-        sleefCode(f) == nil ? ElementwiseKernels.arithmeticGrain : ElementwiseKernels.transcendentalGrain
+        switch f {
+        case .sqrt, .rsqrt, .abs, .relu, .square: ElementwiseKernels.arithmeticGrain
+        default: ElementwiseKernels.transcendentalGrain
+        }
+    }
+
+    static func grain(_ f: Binary) -> Int {
+        switch f {
+        case .sigmoidPullback, .tanhPullback: ElementwiseKernels.arithmeticGrain
+        default: ElementwiseKernels.transcendentalGrain
+        }
     }
 
     /// Double entry point: SLEEF's vector kernel for this CPU where there is one (AVX-512 or
@@ -198,10 +222,10 @@ extension VectorMath {
     /// ``ElementwiseKernels/threadCount`` for large counts.
     @usableFromInline
     static func apply(_ f: Unary, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, count n: Int) {
-        let code = sleefCode(f)
+        let code = kernelCode(f)
         ElementwiseKernels.split(n, grain: grain(f)) { r in
             let px = x + r.lowerBound, py = y + r.lowerBound
-            if let code, cvm_unary_f64(code, px, py, r.count) != 0 { return }
+            if cvm_unary_f64(code, px, py, r.count) != 0 { return }
             loop(f, px, py, count: r.count)
         }
     }
@@ -209,10 +233,10 @@ extension VectorMath {
     /// Float entry point (see the Double one).
     @usableFromInline
     static func apply(_ f: Unary, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
-        let code = sleefCode(f)
+        let code = kernelCode(f)
         ElementwiseKernels.split(n, grain: grain(f)) { r in
             let px = x + r.lowerBound, py = y + r.lowerBound
-            if let code, cvm_unary_f32(code, px, py, r.count) != 0 { return }
+            if cvm_unary_f32(code, px, py, r.count) != 0 { return }
             loop(f, px, py, count: r.count)
         }
     }
@@ -221,8 +245,8 @@ extension VectorMath {
     @usableFromInline
     static func apply(_ f: Binary, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                       _ y: UnsafeMutablePointer<Double>, count n: Int) {
-        let code = sleefCode(f)
-        ElementwiseKernels.split(n, grain: ElementwiseKernels.transcendentalGrain) { r in
+        let code = kernelCode(f)
+        ElementwiseKernels.split(n, grain: grain(f)) { r in
             let o = r.lowerBound
             if cvm_binary_f64(code, a + o, b + o, y + o, r.count) != 0 { return }
             loop(f, a + o, b + o, y + o, count: r.count)
@@ -233,8 +257,8 @@ extension VectorMath {
     @usableFromInline
     static func apply(_ f: Binary, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                       _ y: UnsafeMutablePointer<Float>, count n: Int) {
-        let code = sleefCode(f)
-        ElementwiseKernels.split(n, grain: ElementwiseKernels.transcendentalGrain) { r in
+        let code = kernelCode(f)
+        ElementwiseKernels.split(n, grain: grain(f)) { r in
             let o = r.lowerBound
             if cvm_binary_f32(code, a + o, b + o, y + o, r.count) != 0 { return }
             loop(f, a + o, b + o, y + o, count: r.count)
@@ -319,7 +343,68 @@ extension Tensor {
             }
             return out
         }
+        if let out = stridedArithmetic(op, a, b, operation: operation) { return out }
         return broadcastingMap(a, b, operation: operation, f)
+    }
+
+    /// `a ∘ b` broadcast, on the strided vector kernel row by row (after coalescing the axes),
+    /// or nil where that does not apply (another scalar type, no vector kernel, or an inner
+    /// stride other than 0 and 1), leaving it to `broadcastingMap`.
+    @inlinable
+    static func stridedArithmetic(_ op: VectorMath.Arithmetic, _ a: Tensor, _ b: Tensor, operation: String) -> Tensor? {
+        guard Scalar.self == Double.self || Scalar.self == Float.self,
+              ElementwiseKernels.instructionSet > .portable else { return nil }
+        let shape = Shape.broadcast(a.shape, b.shape, operation: operation)
+        let layout = BroadcastLayout.coalesced(
+            shape: shape,
+            strides: [Shape.broadcastStrides(of: a.shape, to: shape), Shape.broadcastStrides(of: b.shape, to: shape)])
+        let walk = layout.shape, sa = layout.strides[0], sb = layout.strides[1]
+        let innerA = sa.last ?? 0, innerB = sb.last ?? 0
+        guard innerA | innerB == 1, innerA >= 0, innerB >= 0 else { return nil }
+        let n = walk.last ?? 1
+        return Tensor(shape: shape) { out in
+            if out.count == 0 { return }
+            let pa = UnsafeRawPointer(a.storage.base), pb = UnsafeRawPointer(b.storage.base)
+            let po = UnsafeMutableRawPointer(out.baseAddress!)
+            forEachRow(of: walk, stridesA: sa, stridesB: sb) { oa, ob, oo in
+                if Scalar.self == Double.self {
+                    _ = VectorMath.strided(op, pa.assumingMemoryBound(to: Double.self) + oa, innerA,
+                                           pb.assumingMemoryBound(to: Double.self) + ob, innerB,
+                                           po.assumingMemoryBound(to: Double.self) + oo, count: n)
+                } else {
+                    _ = VectorMath.strided(op, pa.assumingMemoryBound(to: Float.self) + oa, innerA,
+                                           pb.assumingMemoryBound(to: Float.self) + ob, innerB,
+                                           po.assumingMemoryBound(to: Float.self) + oo, count: n)
+                }
+            }
+        }
+    }
+
+    /// `self ∘ c` (or `c ∘ self` with `scalarOnLeft`) on the vector kernel, or `map` with `f`
+    /// (which must compute the same operation).
+    @inlinable
+    func arithmetic(_ op: VectorMath.Arithmetic, scalar c: Scalar, scalarOnLeft: Bool,
+                    _ f: (Scalar) -> Scalar) -> Tensor {
+        if (Scalar.self == Double.self || Scalar.self == Float.self) && scalarCount > 0
+            && ElementwiseKernels.instructionSet > .portable {
+            return withUnsafePointer(to: c) { pc in
+                Tensor(shape: shape) { out in
+                    let px = UnsafeRawPointer(storage.base), raw = UnsafeRawPointer(pc)
+                    let po = UnsafeMutableRawPointer(out.baseAddress!)
+                    let (pa, sa, pb, sb) = scalarOnLeft ? (raw, 0, px, 1) : (px, 1, raw, 0)
+                    if Scalar.self == Double.self {
+                        _ = VectorMath.strided(op, pa.assumingMemoryBound(to: Double.self), sa,
+                                               pb.assumingMemoryBound(to: Double.self), sb,
+                                               po.assumingMemoryBound(to: Double.self), count: out.count)
+                    } else {
+                        _ = VectorMath.strided(op, pa.assumingMemoryBound(to: Float.self), sa,
+                                               pb.assumingMemoryBound(to: Float.self), sb,
+                                               po.assumingMemoryBound(to: Float.self), count: out.count)
+                    }
+                }
+            }
+        }
+        return map(f)
     }
 
     /// A new tensor of this shape holding `f` of every element, through the buffer kernels of

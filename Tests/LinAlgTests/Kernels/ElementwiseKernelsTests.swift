@@ -18,8 +18,15 @@ struct ElementwiseKernelsTests {
         let isDouble = S.self == Double.self
         let tail = isDouble ? 760.0 : 110.0
         let maxExponent = isDouble ? 1023.99 : 127.99
-        let xs: [S] = Accuracy.sweep(-tail, tail, 1 << 15) + Accuracy.sweep(-4, 4, 1 << 15)
+        // Beside the whole range: dense sweeps at the fused kernels' branch points (tanh's
+        // polynomial ends at ±0.625; ln(1 + e) switches its reduction at 1 + e = √2, x = ±0.8814)
+        // and through the underflow of e^−|x| into the subnormals.
+        let underflow = isDouble ? (-746.0, -700.0) : (-104.0, -85.0)
+        var xs: [S] = Accuracy.sweep(-tail, tail, 1 << 15) + Accuracy.sweep(-4, 4, 1 << 15)
             + Accuracy.logSweep(-60, 0, 1 << 13) + Accuracy.logSweep(-60, 0, 1 << 13, negative: true)
+        for (a, b) in [(0.6, 0.65), (-0.65, -0.6), (0.86, 0.9), (-0.9, -0.86), underflow] {
+            xs += Accuracy.sweep(a, b, 1 << 12)
+        }
         let positive: [S] = Accuracy.logSweep(-100, maxExponent, 1 << 15) + Accuracy.sweep(0.5, 2, 1 << 13)
         let aboveMinusOne: [S] = Accuracy.sweep(-0.9999, 3, 1 << 13) + positive
         func softplusReference(_ x: Float80) -> Float80 {
@@ -34,6 +41,11 @@ struct ElementwiseKernelsTests {
             ("sigmoid", xs, { sigmoid($0) }, { 1 / (1 + Float80.exp(-$0)) }),
             ("softplus", xs, { softplus($0) }, softplusReference),
             ("logSigmoid", xs, { logSigmoid($0) }, { -softplusReference(-$0) }),
+            // The pullbacks of softplus and log σ with a unit cotangent: σ(x) and σ(−x).
+            ("g·σ(x)", xs, { Tensor.applying(.timesSigmoid, Tensor(shape: $0.shape, repeating: 1), $0, generic: { $0 / (1 + S.exp(-$1)) }) },
+             { 1 / (1 + Float80.exp(-$0)) }),
+            ("g·σ(−x)", xs, { Tensor.applying(.timesSigmoidOfNegation, Tensor(shape: $0.shape, repeating: 1), $0, generic: { $0 / (1 + S.exp($1)) }) },
+             { 1 / (1 + Float80.exp($0)) }),
         ]
         return cases.map { name, inputs, f, reference in
             let e = Accuracy.worstError(inputs, f, reference)
@@ -65,7 +77,9 @@ struct ElementwiseKernelsTests {
         let x = Tensor<S>(shape: [n], scalars: (0..<n).map { S(Double($0 % 2001) / 100 - 10) })
         let g = Tensor<S>(shape: [n], scalars: (0..<n).map { S(Double($0 % 17) - 8) })
         let outputs = [exp(x), tanh(x), sigmoid(x), softplus(x), square(x), abs(x),
-                       Tensor.applying(.timesSigmoid, g, x, generic: { $0 / (1 + S.exp(-$1)) })]
+                       Tensor.applying(.timesSigmoid, g, x, generic: { $0 / (1 + S.exp(-$1)) }),
+                       Tensor.applying(.tanhPullback, g, x, generic: { $0 * (1 - $1 * $1) }),
+                       x * 0.5 + g, -x]
         return outputs.map(\.scalars)
     }
 
@@ -74,6 +88,21 @@ struct ElementwiseKernelsTests {
     func differences<S: TensorScalar>(_: S.Type, threads: Int) -> Int {
         zip(splitResults(S.self, threads: 1), splitResults(S.self, threads: threads))
             .map { one, many in zip(one, many).filter { $0 != $1 }.count }.reduce(0, +)
+    }
+
+    /// The pullbacks of σ and tanh from their values, g·y(1 − y) and g·(1 − y²), equal the
+    /// scalar formula bit for bit on every instruction set.
+    @Test func valuePullbacksAreTheScalarFormula() {
+        let best = ElementwiseKernels.instructionSet
+        defer { ElementwiseKernels.instructionSet = best }
+        let g = Tensor<Double>.randomNormal([1037], seed: 7), y = tanh(Tensor<Double>.randomNormal([1037], seed: 8))
+        for isa in Self.available {
+            ElementwiseKernels.instructionSet = isa
+            let s = Tensor.applying(.sigmoidPullback, g, y, generic: { $0 * ($1 * (1 - $1)) }).scalars
+            let t = Tensor.applying(.tanhPullback, g, y, generic: { $0 * (1 - $1 * $1) }).scalars
+            #expect(s == zip(g.scalars, y.scalars).map { $0 * ($1 * (1 - $1)) }, "σ′ on \(isa)")
+            #expect(t == zip(g.scalars, y.scalars).map { $0 * (1 - $1 * $1) }, "tanh′ on \(isa)")
+        }
     }
 
     @Test func splittingAcrossThreadsChangesNoBit() {
