@@ -49,6 +49,12 @@ public struct AlmostOrthogonal<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, m + k + 1, min(m, k))`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try validate(shape, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: Swift.min(shape[shape.count - 2], shape[shape.count - 1]))
+    }
+
     func factors(_ operation: String) throws -> FactoredSpectrum<Scalar> {
         guard let shape else {
             throw ConstrainedError(operation, subject: description, cause: .invalidShape("the set is not registered on a shape yet"))

@@ -37,6 +37,12 @@ public struct Invertible<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, 2n + 1, n)`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try ConstrainedError.requireSquare(description, shape, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: shape[shape.count - 1])
+    }
+
     func factors(_ operation: String) throws -> FactoredSpectrum<Scalar> {
         guard let n = shape?.last else {
             throw ConstrainedError(operation, subject: description, cause: .invalidShape("the set is not registered on a shape yet"))

@@ -37,6 +37,12 @@ public struct LowRank<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, m + k + 1, r)`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try FactoredSpectrum<Scalar>.validate(shape, rank: rank, subject: description, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: rank)
+    }
+
     func factors(_ operation: String) throws -> FactoredSpectrum<Scalar> {
         guard let shape else {
             throw ConstrainedError(operation, subject: description, cause: .invalidShape("the set is not registered on a shape yet"))

@@ -36,6 +36,12 @@ public struct SpecialLinear<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, 2n + 1, n)`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try ConstrainedError.requireSquare(description, shape, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: shape[shape.count - 1])
+    }
+
     /// `softplus(s) / exp(mean log softplus(s))`, differentiable.
     static func unitProduct(_ s: Tensor<Scalar>) -> Tensor<Scalar> {
         let sigma = softplus(s)
