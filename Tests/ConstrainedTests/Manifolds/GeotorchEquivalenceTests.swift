@@ -46,7 +46,7 @@ struct GeotorchEquivalenceTests {
 
     @Test func everySharedSetGivesGeotorchsValue() throws {
         let cases = try Fixture.load("geotorch_manifolds").cases
-        #expect(cases.count == 28)
+        #expect(cases.count == 31)
         var worst = 0.0
         defer { print("geotorch equivalence: worst max abs difference \(worst) over \(cases.count) cases") }
         for c in cases {
@@ -68,6 +68,12 @@ struct GeotorchEquivalenceTests {
                 let p = Orthogonal<Double>(map: .matrixExp)
                 p.base!.wrappedValue = c.input("base")
                 value = try p.forward(c.input("x"))
+            case "hurwitz":
+                let y0: Tensor<Double> = c.input("y0")
+                var p = Hurwitz<Double>(alpha: number(c, "alpha"))
+                try p.register(shape: y0.shape)
+                _ = try p.rightInverse(y0)
+                value = try p.forward(try p.rightInverse(y0))
             case "pssd", "pssd_low_rank", "pssd_fixed_rank":
                 value = try positiveSemidefinite(c)
             default:
