@@ -29,11 +29,11 @@
 /// ```swift
 /// @Constrained(Hurwitz(alpha: 0.1)) var dynamics: Tensor<Double>
 /// ```
-public struct Hurwitz<Scalar: TensorScalar>: Manifold {
+public struct Hurwitz<Scalar: TensorScalar>: Manifold, RegisteredManifold {
     /// The decay rate: every eigenvalue's real part is at most `−alpha`.
     public let alpha: Scalar
     /// The registered shape.
-    public private(set) var shape: [Int]?
+    public internal(set) var shape: [Int]?
     var isRegistering = false
 
     /// Matrices whose eigenvalues have real parts at most `−alpha` (`alpha ≥ 0`, checked at
@@ -84,12 +84,7 @@ public struct Hurwitz<Scalar: TensorScalar>: Manifold {
 
     /// The packed original of `a` through the Lyapunov solve (checked; see the type's documentation).
     public mutating func rightInverse(_ a: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        if shape == nil { try register(shape: a.shape); isRegistering = false }
-        if let shape, shape != a.shape {
-            throw ConstrainedError("assign", subject: description, shape: a.shape, cause: .shapeMismatch(expected: shape, found: a.shape))
-        }
-        let y = try admitting(a.detached(), projectingIfOff: isRegistering, projected: projection)
-        isRegistering = false
+        let y = try admittingAssignment(a)
         let n = y.shape[y.rank - 1], batch = Array(y.shape.dropLast(2))
         let b = alpha == 0 ? y : y + Tensor<Scalar>.eye(n) * alpha
         let subject = description

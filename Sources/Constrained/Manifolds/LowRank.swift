@@ -14,11 +14,11 @@
 /// ```swift
 /// @Constrained(LowRank(rank: 2)) var adapter: Tensor<Double>
 /// ```
-public struct LowRank<Scalar: TensorScalar>: Manifold {
+public struct LowRank<Scalar: TensorScalar>: Manifold, RegisteredManifold {
     /// The largest rank of the values.
     public let rank: Int
     /// The registered shape of the values.
-    public private(set) var shape: [Int]?
+    public internal(set) var shape: [Int]?
     var isRegistering = false
 
     /// Matrices of rank at most `rank`.
@@ -57,12 +57,7 @@ public struct LowRank<Scalar: TensorScalar>: Manifold {
 
     /// The packed original of the rank-`r` SVD of `y` (checked).
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        if shape == nil { try register(shape: y.shape); isRegistering = false }
-        if let shape, shape != y.shape {
-            throw ConstrainedError("assign", subject: description, shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
-        }
-        let y = try admitting(y.detached(), projectingIfOff: isRegistering, projected: projection)
-        isRegistering = false
+        let y = try admittingAssignment(y)
         let (u, s, vt) = try FactoredSpectrum<Scalar>.decompose(y, subject: description, operation: "assign")
         return try factors("assign").original(u: u, s: s, vt: vt) { $0 }
     }

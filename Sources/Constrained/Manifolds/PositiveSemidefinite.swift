@@ -32,7 +32,7 @@
 /// @Constrained(PositiveSemidefinite(rank: 2)) var lowRankCovariance: Tensor<Double>
 /// @Constrained(PositiveSemidefinite(fixedRank: 2)) var kernel: Tensor<Double>
 /// ```
-public struct PositiveSemidefinite<Scalar: TensorScalar>: Manifold {
+public struct PositiveSemidefinite<Scalar: TensorScalar>: Manifold, RegisteredManifold {
     /// Which ranks the values may have.
     public enum RankConstraint: Equatable, Sendable {
         /// Any rank `0...n`.
@@ -46,7 +46,7 @@ public struct PositiveSemidefinite<Scalar: TensorScalar>: Manifold {
     /// Which ranks the values may have.
     public let rankConstraint: RankConstraint
     /// The registered shape.
-    public private(set) var shape: [Int]?
+    public internal(set) var shape: [Int]?
     var isRegistering = false
 
     /// Positive semidefinite matrices of any rank.
@@ -126,12 +126,7 @@ public struct PositiveSemidefinite<Scalar: TensorScalar>: Manifold {
 
     /// The original whose value is `y` (checked; see the type's documentation).
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        if shape == nil { try register(shape: y.shape); isRegistering = false }
-        if let shape, shape != y.shape {
-            throw ConstrainedError("assign", subject: description, shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
-        }
-        let p = try admitting(y.detached(), projectingIfOff: isRegistering, projected: projection)
-        isRegistering = false
+        let p = try admittingAssignment(y)
         let symmetric = (p + p.transposed()) * Scalar(0.5)
         guard case let constraint = rankConstraint, constraint != .any else { return symmetric.triu() }
         let (values, vectors) = try ConstrainedError.wrappingLinearAlgebra("assign", subject: description) { try eigh(symmetric) }
