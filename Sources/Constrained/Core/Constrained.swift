@@ -254,7 +254,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     ///
     /// On a property declared without a value, the parametrization is registered on `x`'s
     /// shape, which is right for the maps that keep the shape. For a set with a packed original
-    /// (``LowRank``, ``FixedRank``, ``PositiveSemidefinite(rank:)``, …) the original's shape does
+    /// (``LowRank``, ``FixedRank``, `PositiveSemidefinite(rank:)`, …) the original's shape does
     /// not tell the value's: use ``setOriginal(_:valueShape:)``, or assign a value.
     ///
     /// - Throws: ``ConstrainedError`` with cause

@@ -11,7 +11,7 @@
 /// A few GEMMs, O(n³), gradients by the tape.
 ///
 /// **Right inverse (checked).** That construction: `X = lyapunov(Bᵀ, −I)` (Bartels–Stewart,
-/// ``lyapunov(_:_:)``), `K = B X⁻¹`, and `M`, `N` the symmetric square roots of `R`, `P`.
+/// `lyapunov(_:_:)` in LinAlg), `K = B X⁻¹`, and `M`, `N` the symmetric square roots of `R`, `P`.
 /// It needs `Re λ(B) < 0` strictly: a matrix with an eigenvalue on the line `Re λ = −α` (in the
 /// closed set, and reached by a singular `R`) throws ``ConstrainedError/Cause/notInImage(_:)``.
 ///
