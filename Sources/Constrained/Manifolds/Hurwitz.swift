@@ -13,7 +13,9 @@
 /// **Right inverse (checked).** That construction: `X = lyapunov(Bᵀ, −I)` (Bartels–Stewart,
 /// `lyapunov(_:_:)` in LinAlg), `K = B X⁻¹`, and `M`, `N` the symmetric square roots of `R`, `P`.
 /// It needs `Re λ(B) < 0` strictly: a matrix with an eigenvalue on the line `Re λ = −α` (in the
-/// closed set, and reached by a singular `R`) throws ``ConstrainedError/Cause/notInImage(_:)``.
+/// closed set, and reached by a singular `R`), or right of it within the tolerance, throws
+/// ``ConstrainedError/Cause/notInImage(_:)`` (the Lyapunov equation is singular, or its solution
+/// is not positive definite).
 ///
 /// **Set.** Deviation: `max(0, max Re λ(A) + α) / max(1, max |A|)` from LAPACK's `geev`.
 /// Tolerance `√ε · n`: an eigenvalue of a non-normal matrix moves by `ε ‖A‖ κ`, and by `√ε` at a
@@ -92,6 +94,12 @@ public struct Hurwitz<Scalar: TensorScalar>: Manifold, RegisteredManifold {
             let identity = Tensor<Scalar>.eye(rows: n, columns: n, batch: batch)
             var x = try lyapunov(b.transposed(), -identity)
             x = (x + x.transposed()) * Scalar(0.5)
+            // Within the tolerance of the line but not strictly left of it, X is not positive
+            // definite (and B X⁻¹ would not give back B): refuse rather than return another point.
+            if let bad = try eigh(x).values.scalars.first(where: { !($0 > 0) }) {
+                throw ConstrainedError("assign", subject: subject, shape: a.shape, cause: .notInImage(
+                    "its eigenvalues' real parts are not strictly below −\(alpha), so the Lyapunov solution is not positive definite (it has the eigenvalue \(bad))"))
+            }
             // K = B X⁻¹, so Kᵀ = X⁻¹ Bᵀ.
             let k = try solve(x, b.transposed()).transposed()
             let j = (k - k.transposed()) * Scalar(0.5)

@@ -8,7 +8,9 @@ struct HurwitzTests {
         await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             let alpha = [0.0, 0.1, 1.0][Int(seed % 3)]
             try ManifoldLaws.check({ Hurwitz<Double>(alpha: alpha) }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
-                                   originalScale: 0.3, roundTripTolerance: 1e-10, offSet: { $0 * -1 })
+                                   originalScale: 0.3, roundTripTolerance: 1e-10,
+                                   // Off by at least 1 even when training left the value on the line.
+                                   offSet: { $0 * -1 + Tensor<Double>.eye(n) })
         }
     }
 
@@ -52,6 +54,22 @@ struct HurwitzTests {
         } throws: { error in
             guard let e = error as? ConstrainedError, case .notInImage(let detail) = e.cause else { return false }
             return detail.contains("Lyapunov")
+        }
+    }
+
+    @Test func aPointJustRightOfTheLineWithinTheToleranceIsRefusedNotReplaced() throws {
+        // A training run can end on the line (a singular R); the value 1e-9 is within the
+        // tolerance √ε of it but has no positive definite Lyapunov solution.
+        var p = Hurwitz<Double>()
+        try p.register(shape: [1, 1])
+        _ = try p.rightInverse(Tensor<Double>.eye(1) * -1)
+        let y = Tensor<Double>(shape: [1, 1], scalars: [1e-9])
+        #expect(p.contains(y))
+        #expect {
+            _ = try p.rightInverse(y)
+        } throws: { error in
+            guard let e = error as? ConstrainedError, case .notInImage(let detail) = e.cause else { return false }
+            return detail.contains("not strictly below")
         }
     }
 
