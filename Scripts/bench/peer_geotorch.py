@@ -6,10 +6,13 @@
 Same command line, timing rule and JSON lines as the other peers (`common.py`). Each set is
 registered with geotorch on an `nn.Linear` weight of the same shape as ours (`orthogonal`
 square and tall, `sphere`, `grassmannian`, `low_rank`, `fixed_rank`, `almost_orthogonal`,
-`invertible`, `sln`, `positive_definite`), the original moved off its origin by a 1/√n-scaled normal
+`invertible`, `sln`, `positive_definite`, `positive_semidefinite` and its `_low_rank` /
+`_fixed_rank` forms at rank n/4, `hurwitz` = `alpha_stable` with its default α = 1e-3), the original moved off its origin by a 1/√n-scaled normal
 perturbation, and every timed read runs inside `parametrize.cached()` (geotorch's fast path):
 `forward` reads the weight once, `forward+backward` also differentiates `sum(Y ⊙ W)`.
 
+`hurwitz` has no geotorch line at n = 256: geotorch's right inverse solves its Lyapunov equation
+through the n² × n² Kronecker sum, and tries to allocate 34 GB there (ours: Bartels–Stewart, O(n³)).
 `stiefel-register-step` (30,000 × 50) has no geotorch line: geotorch's `orthogonal` allocates
 a 30,000² matrix (7.2 GB) there.
 """
@@ -80,6 +83,13 @@ def workloads():
         all += set_workloads("invertible", geotorch.invertible, n, n, n)
         all += set_workloads("sln", geotorch.sln, n, n, n)
         all += set_workloads("positive_definite", geotorch.positive_definite, n, n, n)
+        all += set_workloads("positive_semidefinite", geotorch.positive_semidefinite, n, n, n)
+        all += set_workloads("positive_semidefinite_low_rank",
+                             lambda m, t: geotorch.positive_semidefinite_low_rank(m, t, n // 4), n, n, n)
+        all += set_workloads("positive_semidefinite_fixed_rank",
+                             lambda m, t: geotorch.positive_semidefinite_fixed_rank(m, t, n // 4), n, n, n)
+        if n <= 64:   # see the module's documentation: n = 256 would allocate 34 GB
+            all += set_workloads("hurwitz", lambda m, t: geotorch.alpha_stable(m, t, alpha=1e-3), n, n, n)
     return all
 
 

@@ -52,8 +52,8 @@ TARGETS = [
                               "linear-orthogonal-householder"}, "train-step", 0, 0.5, "issue 10"),
     ("torch", "constrained", {"linear-spectral_norm", "linear-weight_norm"}, "train-step", 0, 1.0, "issue 10"),
     # The first matching line wins: matrix-function sets before the rest of the suite.
-    ("geotorch", "manifolds", {"orthogonal", "positive_definite"}, "forward", 0, 0.5, "issue 8"),
-    ("geotorch", "manifolds", {"orthogonal", "positive_definite"}, "forward+backward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", {"orthogonal", "positive_definite", "positive_semidefinite"}, "forward", 0, 0.5, "issue 8"),
+    ("geotorch", "manifolds", {"orthogonal", "positive_definite", "positive_semidefinite"}, "forward+backward", 0, 0.5, "issue 8"),
     ("geotorch", "manifolds", None, "forward", 0, 1.0, "issue 8"),
     ("geotorch", "manifolds", None, "forward+backward", 0, 1.0, "issue 8"),
     ("geoopt", "riemannian", None, "train-step", 0, 0.5, "issue 9"),

@@ -12,6 +12,9 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
         case singular(pivot: Int)
         /// The matrix is not positive definite: the leading minor of this order is not positive.
         case notPositiveDefinite(minor: Int)
+        /// The problem is singular or too close to singular to solve in this precision (a
+        /// Sylvester or Lyapunov equation whose two sides share an eigenvalue); `detail` says which.
+        case nearlySingular(detail: String)
         /// An iterative algorithm did not converge.
         case noConvergence(detail: String)
         /// The input holds NaN or infinity.
@@ -57,6 +60,8 @@ public struct LinAlgError: Error, CustomStringConvertible, Equatable, Sendable {
             what = "is singular (U[\(pivot), \(pivot)] is exactly zero in the LU factorisation)"
         case .notPositiveDefinite(let minor):
             what = "is not positive definite (the leading minor of order \(minor) is not positive)"
+        case .nearlySingular(let detail):
+            what = "gives a singular or nearly singular problem (\(detail))"
         case .noConvergence(let detail):
             what = "did not converge (\(detail))"
         case .nonFinite:

@@ -26,6 +26,11 @@ public struct AnyParametrization<Scalar: TensorScalar>: Parametrization {
     /// `base.register(shape:)`.
     public mutating func register(shape: [Int]) throws { try base.register(shape: shape) }
 
+    /// `base.originalShape(forValueShape:)`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try base.originalShape(forValueShape: shape)
+    }
+
     /// Sets `base`'s mode.
     public mutating func setTraining(_ isTraining: Bool) { base.setTraining(isTraining) }
 

@@ -44,11 +44,17 @@ where First.Scalar == Second.Scalar {
         try first.rightInverse(try second.rightInverse(y))
     }
 
-    /// Registers both parts on `shape`: the parts of a composition map tensors of one shape
-    /// (every map in the catalogue keeps the shape).
+    /// Registers `second` on `shape` and `first` on the shape of `second`'s original
+    /// (``Parametrization/originalShape(forValueShape:)``): the same shape for the maps that keep
+    /// it, a packed shape after ``LowRank`` and the other factored sets.
     public mutating func register(shape: [Int]) throws {
-        try first.register(shape: shape)
         try second.register(shape: shape)
+        try first.register(shape: try second.originalShape(forValueShape: shape))
+    }
+
+    /// `first`'s original shape for `second`'s original shape for `shape`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try first.originalShape(forValueShape: try second.originalShape(forValueShape: shape))
     }
 
     /// Sets the mode of both parts.

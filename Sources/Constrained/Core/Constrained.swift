@@ -252,20 +252,59 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// Replaces the original, without any right inverse, and drops the cache; the throwing
     /// form of setting ``original``.
     ///
+    /// On a property declared without a value, the parametrization is registered on `x`'s
+    /// shape, which is right for the maps that keep the shape. For a set with a packed original
+    /// (``LowRank``, ``FixedRank``, `PositiveSemidefinite(rank:)`, …) the original's shape does
+    /// not tell the value's: use ``setOriginal(_:valueShape:)``, or assign a value.
+    ///
     /// - Throws: ``ConstrainedError`` with cause
     ///   ``ConstrainedError/Cause/shapeMismatch(expected:found:)`` when `x` has another shape
-    ///   than the current original, or what ``Parametrization/register(shape:)`` throws for
-    ///   the first original of a property declared without a value. Nothing changes then.
+    ///   than the current original; on a property without a value,
+    ///   ``ConstrainedError/Cause/invalidShape(_:)`` when registration on `x`'s shape fails (with
+    ///   its error) or the parametrization's original for values of `x`'s shape has another
+    ///   shape (a packed original). Nothing changes then.
     public func setOriginal(_ x: Tensor<Scalar>) throws {
+        try setOriginal(x, valueShape: nil)
+    }
+
+    /// Replaces the original by `x`, the original of values of `valueShape`, without any right
+    /// inverse, and drops the cache: the form for a property declared without a value whose
+    /// parametrization packs its original.
+    ///
+    /// ```swift
+    /// @Constrained(LowRank(rank: 2)) var w: Tensor<Double>
+    /// try $w.setOriginal(Tensor.randomNormal([8 + 5 + 1, 2], seed: 1), valueShape: [8, 5])
+    /// ```
+    ///
+    /// - Throws: ``ConstrainedError`` with cause
+    ///   ``ConstrainedError/Cause/shapeMismatch(expected:found:)`` when `x` is not the shape of
+    ///   the original of `valueShape` (``Parametrization/originalShape(forValueShape:)``), or
+    ///   `valueShape` is not the property's registered value shape; what registration throws.
+    ///   Nothing changes then.
+    public func setOriginal(_ x: Tensor<Scalar>, valueShape: [Int]?) throws {
         let x = x.detached()
         try state.withLock { s in
             if let current = s.original {
+                if let valueShape { try s.requireShape(valueShape, s.registeredShape, "setOriginal") }
                 try s.requireShape(x.shape, current.shape, "setOriginal")
             } else if s.isParametrized {
                 var p = s.parametrization
-                try p.register(shape: x.shape)
+                let shape = valueShape ?? x.shape
+                do {
+                    try p.register(shape: shape)
+                } catch let error as ConstrainedError where valueShape == nil {
+                    throw ConstrainedError("setOriginal", subject: s.subject, key: s.key, shape: x.shape, cause: .invalidShape(
+                        "registering on the original's shape failed (\(error)); if the parametrization packs its original, use `try $w.setOriginal(x, valueShape:)` or assign a value"))
+                }
+                let expected = try p.originalShape(forValueShape: shape)
+                guard expected == x.shape else {
+                    let cause: ConstrainedError.Cause = valueShape == nil
+                        ? .invalidShape("the original of values of shape \(shape) has shape \(expected), so \(x.shape) is the shape of a packed original whose value's shape it does not tell; use `try $w.setOriginal(x, valueShape:)` or assign a value")
+                        : .shapeMismatch(expected: expected, found: x.shape)
+                    throw ConstrainedError("setOriginal", subject: s.subject, key: s.key, shape: x.shape, cause: cause)
+                }
                 s.parametrization = p
-                s.registeredShape = x.shape
+                s.registeredShape = shape
             }
             s.setOriginal(x)
             s.cache = nil

@@ -78,6 +78,29 @@ extension Manifold {
     }
 }
 
+/// A set that records the shape it is registered on and whether the next right inverse is
+/// the registration's (whose value is projected when off the set).
+protocol RegisteredManifold: Manifold {
+    var shape: [Int]? { get set }
+    var isRegistering: Bool { get set }
+}
+
+extension RegisteredManifold {
+    /// The checked value of a right inverse: registers on `y`'s shape when used unregistered,
+    /// throws ``ConstrainedError/Cause/shapeMismatch(expected:found:)`` for another shape, and
+    /// returns `y` on the set, its projection at registration, or throws
+    /// ``ConstrainedError/Cause/notInImage(_:)`` (see `admitting`).
+    mutating func admittingAssignment(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        if shape == nil { try register(shape: y.shape); isRegistering = false }
+        if let shape, shape != y.shape {
+            throw ConstrainedError("assign", subject: description, shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
+        }
+        let admitted = try admitting(y.detached(), projectingIfOff: isRegistering, projected: projection)
+        isRegistering = false
+        return admitted
+    }
+}
+
 /// `Scalar` of a deviation from a tensor reduced on the host, for the sets' measures.
 extension Tensor {
     /// The largest absolute entry (0 for an empty tensor).

@@ -87,6 +87,17 @@ public protocol Parametrization<Scalar>: Traversable, CustomStringConvertible {
     ///   the property is then not created (or, for `parametrize(with:)`, left unchanged).
     mutating func register(shape: [Int]) throws
 
+    /// The shape of the original whose value has `shape`.
+    ///
+    /// The value's own shape for a map that keeps the shape (the default); a packed original's
+    /// for the sets that store factors (``LowRank``'s `(…, m + k + 1, r)`). Depends only on
+    /// `shape` and the parametrization's settings, not on its registration. A composition uses
+    /// it to register its first part on what the second takes, and `$w.setOriginal(_:valueShape:)`
+    /// to check a packed original.
+    ///
+    /// - Throws: ``ConstrainedError`` when the parametrization cannot have values of `shape`.
+    func originalShape(forValueShape shape: [Int]) throws -> [Int]
+
     /// Switches between training (`true`) and evaluation (`false`) behaviour. Default: nothing.
     mutating func setTraining(_ isTraining: Bool)
 
@@ -105,6 +116,9 @@ extension Parametrization {
 
     /// Accepts every shape and creates no state.
     public func register(shape: [Int]) throws {}
+
+    /// `shape`: by default the original has the value's shape.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] { shape }
 
     /// Does nothing: by default a parametrization behaves the same in training and evaluation.
     public func setTraining(_ isTraining: Bool) {}

@@ -16,13 +16,13 @@
 /// ```swift
 /// @Constrained(AlmostOrthogonal(lambda: 0.1)) var recurrent = Tensor<Double>.eye(16)
 /// ```
-public struct AlmostOrthogonal<Scalar: TensorScalar>: Manifold {
+public struct AlmostOrthogonal<Scalar: TensorScalar>: Manifold, RegisteredManifold {
     /// The half-width `λ` of the interval of singular values around 1.
     public let lambda: Scalar
     /// `min(m, k)` of the registered shape (0 before registration).
     var rank: Int { shape.map { Swift.min($0[$0.count - 2], $0[$0.count - 1]) } ?? 0 }
     /// The registered shape of the values.
-    public private(set) var shape: [Int]?
+    public internal(set) var shape: [Int]?
     var isRegistering = false
 
     /// Matrices whose singular values are within `lambda` of 1.
@@ -49,6 +49,12 @@ public struct AlmostOrthogonal<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, m + k + 1, min(m, k))`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try validate(shape, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: Swift.min(shape[shape.count - 2], shape[shape.count - 1]))
+    }
+
     func factors(_ operation: String) throws -> FactoredSpectrum<Scalar> {
         guard let shape else {
             throw ConstrainedError(operation, subject: description, cause: .invalidShape("the set is not registered on a shape yet"))
@@ -64,12 +70,7 @@ public struct AlmostOrthogonal<Scalar: TensorScalar>: Manifold {
 
     /// The packed original of the rank-`r` SVD of `y` (checked).
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        if shape == nil { try register(shape: y.shape); isRegistering = false }
-        if let shape, shape != y.shape {
-            throw ConstrainedError("assign", subject: description, shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
-        }
-        let y = try admitting(y.detached(), projectingIfOff: isRegistering, projected: projection)
-        isRegistering = false
+        let y = try admittingAssignment(y)
         let (u, s, vt) = try FactoredSpectrum<Scalar>.decompose(y, subject: description, operation: "assign")
         let lambda = lambda, limit = 1 - defaultTolerance(for: y.shape)
         return try factors("assign").original(u: u, s: s, vt: vt) { sigma in

@@ -16,11 +16,11 @@
 /// ```swift
 /// @Constrained(FixedRank(rank: 2)) var adapter: Tensor<Double>
 /// ```
-public struct FixedRank<Scalar: TensorScalar>: Manifold {
+public struct FixedRank<Scalar: TensorScalar>: Manifold, RegisteredManifold {
     /// The largest rank of the values.
     public let rank: Int
     /// The registered shape of the values.
-    public private(set) var shape: [Int]?
+    public internal(set) var shape: [Int]?
     var isRegistering = false
 
     /// Matrices of rank exactly `rank`.
@@ -39,6 +39,12 @@ public struct FixedRank<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, m + k + 1, r)`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try FactoredSpectrum<Scalar>.validate(shape, rank: rank, subject: description, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: rank)
+    }
+
     func factors(_ operation: String) throws -> FactoredSpectrum<Scalar> {
         guard let shape else {
             throw ConstrainedError(operation, subject: description, cause: .invalidShape("the set is not registered on a shape yet"))
@@ -53,12 +59,7 @@ public struct FixedRank<Scalar: TensorScalar>: Manifold {
 
     /// The packed original of the rank-`r` SVD of `y` (checked).
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        if shape == nil { try register(shape: y.shape); isRegistering = false }
-        if let shape, shape != y.shape {
-            throw ConstrainedError("assign", subject: description, shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
-        }
-        let y = try admitting(y.detached(), projectingIfOff: isRegistering, projected: projection)
-        isRegistering = false
+        let y = try admittingAssignment(y)
         let (u, s, vt) = try FactoredSpectrum<Scalar>.decompose(y, subject: description, operation: "assign")
         return try factors("assign").original(u: u, s: s, vt: vt) { $0.map { Pointwise.softplusInverse($0) } }
     }

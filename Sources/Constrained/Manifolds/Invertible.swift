@@ -16,9 +16,9 @@
 /// ```swift
 /// @Constrained(Invertible()) var mixing = Tensor<Double>.eye(4)
 /// ```
-public struct Invertible<Scalar: TensorScalar>: Manifold {
+public struct Invertible<Scalar: TensorScalar>: Manifold, RegisteredManifold {
     /// The registered shape.
-    public private(set) var shape: [Int]?
+    public internal(set) var shape: [Int]?
     var isRegistering = false
 
     /// Square matrices with a positive determinant.
@@ -37,6 +37,12 @@ public struct Invertible<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, 2n + 1, n)`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try ConstrainedError.requireSquare(description, shape, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: shape[shape.count - 1])
+    }
+
     func factors(_ operation: String) throws -> FactoredSpectrum<Scalar> {
         guard let n = shape?.last else {
             throw ConstrainedError(operation, subject: description, cause: .invalidShape("the set is not registered on a shape yet"))
@@ -51,12 +57,7 @@ public struct Invertible<Scalar: TensorScalar>: Manifold {
 
     /// The packed original of `y`'s SVD (checked).
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        if shape == nil { try register(shape: y.shape); isRegistering = false }
-        if let shape, shape != y.shape {
-            throw ConstrainedError("assign", subject: description, shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
-        }
-        let y = try admitting(y.detached(), projectingIfOff: isRegistering, projected: projection)
-        isRegistering = false
+        let y = try admittingAssignment(y)
         let (u, s, vt) = try FactoredSpectrum<Scalar>.decompose(y, subject: description, operation: "assign")
         return try factors("assign").original(u: u, s: s, vt: vt) { $0.map { Pointwise.softplusInverse($0) } }
     }

@@ -15,9 +15,9 @@
 /// ```swift
 /// @Constrained(SpecialLinear()) var volumePreserving = Tensor<Double>.eye(3)
 /// ```
-public struct SpecialLinear<Scalar: TensorScalar>: Manifold {
+public struct SpecialLinear<Scalar: TensorScalar>: Manifold, RegisteredManifold {
     /// The registered shape.
-    public private(set) var shape: [Int]?
+    public internal(set) var shape: [Int]?
     var isRegistering = false
 
     /// Square matrices with determinant 1.
@@ -36,6 +36,12 @@ public struct SpecialLinear<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
+    /// The packed original's shape, `(…, 2n + 1, n)`.
+    public func originalShape(forValueShape shape: [Int]) throws -> [Int] {
+        try ConstrainedError.requireSquare(description, shape, operation: "originalShape")
+        return FactoredSpectrum<Scalar>.packedShape(shape, rank: shape[shape.count - 1])
+    }
+
     /// `softplus(s) / exp(mean log softplus(s))`, differentiable.
     static func unitProduct(_ s: Tensor<Scalar>) -> Tensor<Scalar> {
         let sigma = softplus(s)
@@ -52,12 +58,7 @@ public struct SpecialLinear<Scalar: TensorScalar>: Manifold {
 
     /// The packed original of `y`'s SVD (checked).
     public mutating func rightInverse(_ y: Tensor<Scalar>) throws -> Tensor<Scalar> {
-        if shape == nil { try register(shape: y.shape); isRegistering = false }
-        if let shape, shape != y.shape {
-            throw ConstrainedError("assign", subject: description, shape: y.shape, cause: .shapeMismatch(expected: shape, found: y.shape))
-        }
-        let y = try admitting(y.detached(), projectingIfOff: isRegistering, projected: projection)
-        isRegistering = false
+        let y = try admittingAssignment(y)
         let n = y.shape[y.rank - 1]
         let (u, s, vt) = try FactoredSpectrum<Scalar>.decompose(y, subject: description, operation: "assign")
         return try FactoredSpectrum(rows: n, columns: n, rank: n).original(u: u, s: s, vt: vt) {

@@ -14,8 +14,12 @@ import Constrained
 /// - `grassmannian` (`n × n/4`), `low_rank` and `fixed_rank` (`n × n`, rank `n/4`),
 ///   `almost_orthogonal` (`λ = 0.5`), `invertible`, `sln`, `positive_definite` (eigen form):
 ///   the geotorch constraint of the same name (its defaults: `expm`, `softplus`; `lam=0.5`).
-/// - `simplex`, `lower_cholesky`, `correlation_cholesky`, `doubly_stochastic` (`n × n`): no
-///   geotorch peer (torch.distributions' transforms, or beyond both).
+/// - `positive_semidefinite` (`n × n`), `positive_semidefinite_low_rank` and `_fixed_rank`
+///   (rank `n/4`), `hurwitz` (`α = 10⁻³`, geotorch's `alpha_stable` default): geotorch's
+///   constraints of those names (`alpha_stable` for Hurwitz), whose maps differ from ours.
+/// - `simplex`, `simplex_stick_breaking`, `lower_cholesky`, `correlation_cholesky`,
+///   `doubly_stochastic` (`n × n`): no geotorch peer (torch.distributions' transforms, or
+///   beyond both).
 ///   Each has `forward` and `forward+backward` (the gradient of `sum(Y ⊙ W)`), the original at
 ///   the base point plus a `1/√n`-scaled normal perturbation.
 /// - `stiefel-register-step` (`n` = 30,000, phase `train-step`): `Linear(50, 30000)` with an
@@ -40,6 +44,11 @@ func manifoldWorkloads(quick: Bool) -> [Workload] {
         all += set(w, "lower_cholesky", LowerCholesky<Double>(), shape: [n, n])
         all += set(w, "correlation_cholesky", CorrelationCholesky<Double>(), shape: [n, n])
         all += set(w, "doubly_stochastic", DoublyStochastic<Double>(), shape: [n, n])
+        all += set(w, "positive_semidefinite", PositiveSemidefinite<Double>(), shape: [n, n])
+        all += set(w, "positive_semidefinite_low_rank", PositiveSemidefinite<Double>(rank: n / 4), shape: [n, n])
+        all += set(w, "positive_semidefinite_fixed_rank", PositiveSemidefinite<Double>(fixedRank: n / 4), shape: [n, n])
+        all += set(w, "hurwitz", Hurwitz<Double>(alpha: 1e-3), shape: [n, n])
+        all += set(w, "simplex_stick_breaking", Simplex<Double>(map: .stickBreaking), shape: [n, n])
     }
     all.append(tallRegistrationStep(rows: quick ? 3_000 : 30_000, columns: 50))
     return all

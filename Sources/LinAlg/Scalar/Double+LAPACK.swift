@@ -62,6 +62,25 @@ extension Double: TensorScalar {
         LAPACKE_dsyevd(columnMajor, cchar(jobz), cchar(uplo), n, a, lda, w)
     }
 
+    public static func gees(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                            wr: UnsafeMutablePointer<Double>, wi: UnsafeMutablePointer<Double>,
+                            vs: UnsafeMutablePointer<Double>, ldvs: Int32) -> Int32 {
+        var sdim: Int32 = 0
+        return LAPACKE_dgees(columnMajor, cchar(UInt8(ascii: "V")), cchar(UInt8(ascii: "N")), nil,
+                             n, a, lda, &sdim, wr, wi, vs, ldvs)
+    }
+
+    public static func trsyl(transA: UInt8, transB: UInt8, isgn: Int32, m: Int32, n: Int32,
+                             a: UnsafePointer<Double>, lda: Int32, b: UnsafePointer<Double>, ldb: Int32,
+                             c: UnsafeMutablePointer<Double>, ldc: Int32, scale: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dtrsyl(columnMajor, cchar(transA), cchar(transB), isgn, m, n, a, lda, b, ldb, c, ldc, scale)
+    }
+
+    public static func geev(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                            wr: UnsafeMutablePointer<Double>, wi: UnsafeMutablePointer<Double>) -> Int32 {
+        LAPACKE_dgeev(columnMajor, cchar(UInt8(ascii: "N")), cchar(UInt8(ascii: "N")), n, a, lda, wr, wi, nil, 1, nil, 1)
+    }
+
     public static func gesdd(jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
                              s: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?, ldu: Int32,
                              vt: UnsafeMutablePointer<Double>?, ldvt: Int32) -> Int32 {

@@ -68,6 +68,25 @@ extension Float: TensorScalar {
         LAPACKE_ssyevd(columnMajor, cchar(jobz), cchar(uplo), n, a, lda, w)
     }
 
+    public static func gees(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                            wr: UnsafeMutablePointer<Float>, wi: UnsafeMutablePointer<Float>,
+                            vs: UnsafeMutablePointer<Float>, ldvs: Int32) -> Int32 {
+        var sdim: Int32 = 0
+        return LAPACKE_sgees(columnMajor, cchar(UInt8(ascii: "V")), cchar(UInt8(ascii: "N")), nil,
+                             n, a, lda, &sdim, wr, wi, vs, ldvs)
+    }
+
+    public static func trsyl(transA: UInt8, transB: UInt8, isgn: Int32, m: Int32, n: Int32,
+                             a: UnsafePointer<Float>, lda: Int32, b: UnsafePointer<Float>, ldb: Int32,
+                             c: UnsafeMutablePointer<Float>, ldc: Int32, scale: UnsafeMutablePointer<Float>) -> Int32 {
+        LAPACKE_strsyl(columnMajor, cchar(transA), cchar(transB), isgn, m, n, a, lda, b, ldb, c, ldc, scale)
+    }
+
+    public static func geev(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                            wr: UnsafeMutablePointer<Float>, wi: UnsafeMutablePointer<Float>) -> Int32 {
+        LAPACKE_sgeev(columnMajor, cchar(UInt8(ascii: "N")), cchar(UInt8(ascii: "N")), n, a, lda, wr, wi, nil, 1, nil, 1)
+    }
+
     public static func gesdd(jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
                              s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>?, ldu: Int32,
                              vt: UnsafeMutablePointer<Float>?, ldvt: Int32) -> Int32 {

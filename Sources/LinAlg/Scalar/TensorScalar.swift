@@ -61,6 +61,19 @@ where Magnitude == Self {
                       vt: UnsafeMutablePointer<Self>?, ldvt: Int32) -> Int32
     /// Cholesky factorisation (`?potrf`), `uplo` `U`/`L`.
     static func potrf(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32) -> Int32
+    /// Real Schur factorisation `A = Z T Zᵀ` without reordering (`?gees`, `sort = N`); `a` is
+    /// overwritten by the quasi-triangular `T`, `vs` receives `Z`, `wr`/`wi` the eigenvalues.
+    static func gees(n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                     wr: UnsafeMutablePointer<Self>, wi: UnsafeMutablePointer<Self>,
+                     vs: UnsafeMutablePointer<Self>, ldvs: Int32) -> Int32
+    /// Solves the quasi-triangular Sylvester equation `op(A) X + isgn · X op(B) = scale · C`
+    /// (`?trsyl`), `transA`/`transB` `N`/`T`, overwriting `C` by `X`.
+    static func trsyl(transA: UInt8, transB: UInt8, isgn: Int32, m: Int32, n: Int32,
+                      a: UnsafePointer<Self>, lda: Int32, b: UnsafePointer<Self>, ldb: Int32,
+                      c: UnsafeMutablePointer<Self>, ldc: Int32, scale: UnsafeMutablePointer<Self>) -> Int32
+    /// The eigenvalues of a general matrix, without vectors (`?geev`, `jobvl = jobvr = N`).
+    static func geev(n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                     wr: UnsafeMutablePointer<Self>, wi: UnsafeMutablePointer<Self>) -> Int32
 }
 
 extension TensorScalar {

@@ -15,9 +15,38 @@ struct GeotorchEquivalenceTests {
         return s
     }
 
+    /// Ours for a `pssd*` case: the value from the case's eigen-factors `q`, `l`, or after the
+    /// round trip of `y0`.
+    func positiveSemidefinite(_ c: Fixture.Case) throws -> Tensor<Double> {
+        let rank = Int(number(c, "rank"))
+        var p: PositiveSemidefinite<Double>
+        switch string(c, "set") {
+        case "pssd": p = PositiveSemidefinite()
+        case "pssd_low_rank": p = PositiveSemidefinite(rank: rank)
+        default: p = PositiveSemidefinite(fixedRank: rank)
+        }
+        if string(c, "check") == "round_trip" {
+            let y0: Tensor<Double> = c.input("y0")
+            try p.register(shape: y0.shape)
+            _ = try p.rightInverse(y0)   // the registration's value may be projected; this one needs none
+            return try p.forward(try p.rightInverse(y0))
+        }
+        let q: Tensor<Double> = c.input("q"), l: Tensor<Double> = c.input("l")
+        let n = q.shape[q.rank - 2], batch = Array(q.shape.dropLast(2))
+        try p.register(shape: batch + [n, n])
+        if p.rankConstraint == .any {
+            // Ours: Q diag(|λ|) Qᵀ of the symmetric original Q diag(λ) Qᵀ.
+            let s = matmul(q * l.reshaped(to: batch + [1, rank]), transposed: false, q, transposed: true)
+            return try p.forward(s.triu())
+        }
+        var householder = Orthogonal<Double>(map: .householder, usesTrivialization: false)
+        let original = concatenate([try householder.rightInverse(q), l.reshaped(to: batch + [1, rank])], alongAxis: q.rank - 2)
+        return try p.forward(original)
+    }
+
     @Test func everySharedSetGivesGeotorchsValue() throws {
         let cases = try Fixture.load("geotorch_manifolds").cases
-        #expect(cases.count == 14)
+        #expect(cases.count == 31)
         var worst = 0.0
         defer { print("geotorch equivalence: worst max abs difference \(worst) over \(cases.count) cases") }
         for c in cases {
@@ -39,6 +68,14 @@ struct GeotorchEquivalenceTests {
                 let p = Orthogonal<Double>(map: .matrixExp)
                 p.base!.wrappedValue = c.input("base")
                 value = try p.forward(c.input("x"))
+            case "hurwitz":
+                let y0: Tensor<Double> = c.input("y0")
+                var p = Hurwitz<Double>(alpha: number(c, "alpha"))
+                try p.register(shape: y0.shape)
+                _ = try p.rightInverse(y0)
+                value = try p.forward(try p.rightInverse(y0))
+            case "pssd", "pssd_low_rank", "pssd_fixed_rank":
+                value = try positiveSemidefinite(c)
             default:
                 Issue.record("unknown set in \(c.name)")
                 continue

@@ -84,6 +84,11 @@ struct FactoredSpectrum<Scalar: TensorScalar> {
         try Orthogonal<Scalar>(map: .householder, usesTrivialization: false).forward(x)
     }
 
+    /// The packed original's shape for values of `shape`, `(…, m + k + 1, r)`.
+    static func packedShape(_ shape: [Int], rank: Int) -> [Int] {
+        Array(shape.dropLast(2)) + [shape[shape.count - 2] + shape[shape.count - 1] + 1, rank]
+    }
+
     /// Throws unless `shape` is a (batch of) matrix and `rank` is in `1...min(m, k)`.
     static func validate(_ shape: [Int], rank: Int, subject: String, operation: String) throws {
         try ConstrainedError.requireMatrix(subject, shape, operation: operation)
