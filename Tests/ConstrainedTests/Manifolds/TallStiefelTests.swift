@@ -60,13 +60,15 @@ struct TallStiefelTests {
     }
 
     /// Runs in a child process so that the peak resident memory (`VmHWM`) is this workload's.
+    /// The time is printed, not checked: its 2 s goal is the benchmark's
+    /// (`manifolds/stiefel-register-step`), since a loaded machine inflates even CPU time.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status")))
-    func aThirtyThousandByFiftyWeightRegistersAndStepsInUnderTwoSecondsAndOneGibibyte() async throws {
+    func aThirtyThousandByFiftyWeightRegistersAndStepsInUnderOneGibibyte() async throws {
         let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
             let (seconds, error) = try TallStiefelTests.registerAndStep(rows: 30_000, columns: 50)
             let peak = MemoryTests.statusKilobytes("VmHWM") ?? 0
             print("30,000 × 50 Orthogonal: registration + one Adam step \(seconds) s CPU (debug build), peak VmHWM \(peak) kB, max |QᵀQ − I| \(error)")
-            if seconds >= 2 || peak >= 1_048_576 || !(error <= 1e-12) { exit(1) }
+            if peak >= 1_048_576 || !(error <= 1e-12) { exit(1) }
         }
         if let output = result?.standardOutputContent {
             print(String(decoding: output, as: UTF8.self), terminator: "")
