@@ -141,77 +141,75 @@ extension RNNCell {
             defer { for q in [qIn, qRec, qB, qMod, qH0, qX] { q.deallocate() } }
             withBases([g, outputs, xs, input, recurrent, h0 ?? outputs]) { p in
                 let pg = p[0], py = p[1], px = p[2], pwIn = p[3], pwRec = p[4], ph0 = p[5]
-                do {
-                    var end = steps
-                    while end > 0 {
-                        let start = Swift.max(0, end - chunkSteps)
-                        for t in stride(from: end - 1, through: start, by: -1) {
-                            let d = delta + (t - start) * stepCount
-                            let gt = pg + t * stepCount, yt = py + t * stepCount
-                            let hasCarry = t < steps - 1
-                            switch nonlinearity {
-                            case .tanh:
-                                if hasCarry {
-                                    for i in 0..<stepCount { d[i] = (gt[i] + carry[i]) * (1 - yt[i] * yt[i]) }
-                                } else {
-                                    for i in 0..<stepCount { d[i] = gt[i] * (1 - yt[i] * yt[i]) }
-                                }
-                            case .relu:
-                                for i in 0..<stepCount {
-                                    let v = gt[i] + (hasCarry ? carry[i] : 0)
-                                    d[i] = yt[i] > 0 ? v : 0
-                                }
-                            case .modReLU:
-                                for r in 0..<batch {
-                                    let base = r * hidden
-                                    for j in 0..<hidden {
-                                        let y = yt[base + j]
-                                        let v = y != 0 ? gt[base + j] + (hasCarry ? carry[base + j] : 0) : 0
-                                        d[base + j] = v
-                                        qMod[j] += y > 0 ? v : -v
-                                    }
+                var end = steps
+                while end > 0 {
+                    let start = Swift.max(0, end - chunkSteps)
+                    for t in stride(from: end - 1, through: start, by: -1) {
+                        let d = delta + (t - start) * stepCount
+                        let gt = pg + t * stepCount, yt = py + t * stepCount
+                        let hasCarry = t < steps - 1
+                        switch nonlinearity {
+                        case .tanh:
+                            if hasCarry {
+                                for i in 0..<stepCount { d[i] = (gt[i] + carry[i]) * (1 - yt[i] * yt[i]) }
+                            } else {
+                                for i in 0..<stepCount { d[i] = gt[i] * (1 - yt[i] * yt[i]) }
+                            }
+                        case .relu:
+                            for i in 0..<stepCount {
+                                let v = gt[i] + (hasCarry ? carry[i] : 0)
+                                d[i] = yt[i] > 0 ? v : 0
+                            }
+                        case .modReLU:
+                            for r in 0..<batch {
+                                let base = r * hidden
+                                for j in 0..<hidden {
+                                    let y = yt[base + j]
+                                    let v = y != 0 ? gt[base + j] + (hasCarry ? carry[base + j] : 0) : 0
+                                    d[base + j] = v
+                                    qMod[j] += y > 0 ? v : -v
                                 }
                             }
-                            if t > 0 || wantH0 {
-                                // δ_t W_rec: the cotangent of y_{t−1} through step t.
-                                Scalar.gemm(transA: false, transB: false, m: batch, n: hidden, k: hidden, alpha: 1,
-                                            a: d, lda: hidden, b: pwRec, ldb: hidden, beta: 0, c: carry, ldc: hidden)
-                            }
                         }
-                        let rows = (end - start) * batch
-                        if wantIn {
-                            Scalar.gemm(transA: true, transB: false, m: hidden, n: inputSize, k: rows, alpha: 1,
-                                        a: delta, lda: hidden, b: px + start * batch * inputSize, ldb: inputSize,
-                                        beta: 1, c: qIn, ldc: inputSize)
+                        if t > 0 || wantH0 {
+                            // δ_t W_rec: the cotangent of y_{t−1} through step t.
+                            Scalar.gemm(transA: false, transB: false, m: batch, n: hidden, k: hidden, alpha: 1,
+                                        a: d, lda: hidden, b: pwRec, ldb: hidden, beta: 0, c: carry, ldc: hidden)
                         }
-                        if wantRec {
-                            // Steps t ≥ 1 pair δ_t with y_{t−1}, contiguous in the outputs.
-                            let first = Swift.max(start, 1)
-                            if first < end {
-                                Scalar.gemm(transA: true, transB: false, m: hidden, n: hidden, k: (end - first) * batch,
-                                            alpha: 1, a: delta + (first - start) * stepCount, lda: hidden,
-                                            b: py + (first - 1) * stepCount, ldb: hidden, beta: 1, c: qRec, ldc: hidden)
-                            }
-                            if start == 0, h0 != nil {
-                                Scalar.gemm(transA: true, transB: false, m: hidden, n: hidden, k: batch, alpha: 1,
-                                            a: delta, lda: hidden, b: ph0, ldb: hidden, beta: 1, c: qRec, ldc: hidden)
-                            }
-                        }
-                        if wantB {
-                            for r in 0..<rows {
-                                let row = delta + r * hidden
-                                for j in 0..<hidden { qB[j] += row[j] }
-                            }
-                        }
-                        if wantX {
-                            Scalar.gemm(transA: false, transB: false, m: rows, n: inputSize, k: hidden, alpha: 1,
-                                        a: delta, lda: hidden, b: pwIn, ldb: inputSize, beta: 0,
-                                        c: qX + start * batch * inputSize, ldc: inputSize)
-                        }
-                        end = start
                     }
-                    if wantH0 { qH0.update(from: carry, count: stepCount) }
+                    let rows = (end - start) * batch
+                    if wantIn {
+                        Scalar.gemm(transA: true, transB: false, m: hidden, n: inputSize, k: rows, alpha: 1,
+                                    a: delta, lda: hidden, b: px + start * batch * inputSize, ldb: inputSize,
+                                    beta: 1, c: qIn, ldc: inputSize)
+                    }
+                    if wantRec {
+                        // Steps t ≥ 1 pair δ_t with y_{t−1}, contiguous in the outputs.
+                        let first = Swift.max(start, 1)
+                        if first < end {
+                            Scalar.gemm(transA: true, transB: false, m: hidden, n: hidden, k: (end - first) * batch,
+                                        alpha: 1, a: delta + (first - start) * stepCount, lda: hidden,
+                                        b: py + (first - 1) * stepCount, ldb: hidden, beta: 1, c: qRec, ldc: hidden)
+                        }
+                        if start == 0, h0 != nil {
+                            Scalar.gemm(transA: true, transB: false, m: hidden, n: hidden, k: batch, alpha: 1,
+                                        a: delta, lda: hidden, b: ph0, ldb: hidden, beta: 1, c: qRec, ldc: hidden)
+                        }
+                    }
+                    if wantB {
+                        for r in 0..<rows {
+                            let row = delta + r * hidden
+                            for j in 0..<hidden { qB[j] += row[j] }
+                        }
+                    }
+                    if wantX {
+                        Scalar.gemm(transA: false, transB: false, m: rows, n: inputSize, k: hidden, alpha: 1,
+                                    a: delta, lda: hidden, b: pwIn, ldb: inputSize, beta: 0,
+                                    c: qX + start * batch * inputSize, ldc: inputSize)
+                    }
+                    end = start
                 }
+                if wantH0 { qH0.update(from: carry, count: stepCount) }
             }
             func tensor(_ q: UnsafeMutablePointer<Scalar>, _ shape: [Int]) -> Tensor<Scalar> {
                 Tensor(shape: shape) { out in out.baseAddress!.initialize(from: q, count: out.count) }

@@ -139,7 +139,7 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
         step(x, state: state, recurrent: recurrent, input: input, bias: bias)
     }
 
-    /// The step with the kernels already read (the unrolled loop reads the inputs' ones once).
+    /// The step with the kernels already read.
     /// Inlinable, like the loop, so the elementwise work is specialised for the client's scalar
     /// type (unspecialised generic loops across modules run 20–30× slower).
     @inlinable
@@ -167,6 +167,10 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// holds only the states. The kernels are read once (one evaluation and one backward of a
     /// parametrization per training step). A loop over ``callAsFunction(_:state:)`` computes
     /// the same values, one node per step.
+    ///
+    /// Memory: the backward pass holds the states and their cotangent, `[T, batch, hidden]`
+    /// each, also when only `last` is used (its cotangent reaches the node as a dense tensor
+    /// with zeros at the other steps), so about twice what the step-by-step loop keeps.
     @inlinable
     public func unrolled(over xs: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil)
     -> (outputs: Tensor<Scalar>, last: Tensor<Scalar>) {
