@@ -16,6 +16,8 @@ extension RNNCell {
     ///
     /// The graph keeps the output (which the pullback reads for σ′ and `y_{t−1}`) and the
     /// inputs' storage, nothing per step; the backward pass allocates one chunk of `Δ`.
+    /// The last state is returned as a second node on the same inputs whose pullback runs the
+    /// same pass with a cotangent at the last step only.
     /// Inputs of the node: `xs`, `h₀` (when given), `W_in`, `W_rec`, `b` (when present),
     /// `b_mod` (modReLU). `chunkRows` is the size of a chunk of `Δ` (tests make it small to
     /// cross chunk boundaries).
@@ -24,7 +26,7 @@ extension RNNCell {
         _ xs: Tensor<Scalar>, initialState h0: Tensor<Scalar>?, input: Tensor<Scalar>,
         recurrent: Tensor<Scalar>, bias: Tensor<Scalar>?, nonlinearity: Nonlinearity,
         modReLUBias: Tensor<Scalar>?, chunkRows: Int = bpttChunkRows
-    ) -> Tensor<Scalar> {
+    ) -> (outputs: Tensor<Scalar>, last: Tensor<Scalar>) {
         let steps = xs.shape[0], batch = xs.shape[1], inputSize = xs.shape[2], hidden = recurrent.shape[0]
         let stepCount = batch * hidden
         // σ is applied to one step at a time in this scratch state, through the vectorised
@@ -86,14 +88,27 @@ extension RNNCell {
         inputs += [input, recurrent]
         if let bias { inputs.append(bias) }
         if let modReLUBias, nonlinearity == .modReLU { inputs.append(modReLUBias) }
-        if let tapeID = Tensor.recordingTapeID(inputs) {
-            let pullback = sequencePullback(
-                xs: xs.detached(), h0: h0?.detached(), input: input.detached(), recurrent: recurrent.detached(),
-                outputs: outputs.detached(), nonlinearity: nonlinearity,
-                tracked: inputs.map(\.isTracked), hasBias: bias != nil, chunkRows: chunkRows)
-            outputs.record(tapeID, "RNNCell.sequence", inputs) { g in pullback(g) }
+        var last = Tensor<Scalar>(shape: [batch, hidden]) { out in
+            outputs.withUnsafeBufferPointer { o in
+                out.baseAddress!.initialize(from: o.baseAddress! + (steps - 1) * stepCount, count: stepCount)
+            }
         }
-        return outputs
+        if let tapeID = Tensor.recordingTapeID(inputs) {
+            func pullback(lastOnly: Bool) -> (Tensor<Scalar>) -> [Tensor<Scalar>?] {
+                sequencePullback(
+                    xs: xs.detached(), h0: h0?.detached(), input: input.detached(), recurrent: recurrent.detached(),
+                    outputs: outputs.detached(), nonlinearity: nonlinearity,
+                    tracked: inputs.map(\.isTracked), hasBias: bias != nil, chunkRows: chunkRows, lastOnly: lastOnly)
+            }
+            // Two nodes on the same inputs, each with its own pass through time: the gradient is
+            // linear in the cotangents, so when both are used their contributions add up, and
+            // when only `last` is (a classifier on the final state) no dense cotangent of all
+            // the states is ever made.
+            let outputsPullback = pullback(lastOnly: false), lastPullback = pullback(lastOnly: true)
+            outputs.record(tapeID, "RNNCell.sequence", inputs) { g in outputsPullback(g) }
+            last.record(tapeID, "RNNCell.sequence.last", inputs) { g in lastPullback(g) }
+        }
+        return (outputs, last)
     }
 
     /// A zero-filled buffer of `count` scalars (at least one, so it can always be deallocated).
@@ -111,13 +126,14 @@ extension RNNCell {
     static var bpttChunkRows: Int { 8192 }
 
     /// The pullback of ``sequence(_:initialState:input:recurrent:bias:nonlinearity:modReLUBias:)``:
-    /// maps the cotangent of the outputs `[T, batch, hidden]` to the cotangents of the node's
-    /// inputs (in its order, nil for untracked ones).
+    /// maps the cotangent of the outputs `[T, batch, hidden]` (or, when `lastOnly`, of the last
+    /// state `[batch, hidden]` alone) to the cotangents of the node's inputs (in its order,
+    /// nil for untracked ones).
     @inlinable
     static func sequencePullback(
         xs: Tensor<Scalar>, h0: Tensor<Scalar>?, input: Tensor<Scalar>, recurrent: Tensor<Scalar>,
         outputs: Tensor<Scalar>, nonlinearity: Nonlinearity, tracked: [Bool], hasBias: Bool,
-        chunkRows: Int
+        chunkRows: Int, lastOnly: Bool
     ) -> (Tensor<Scalar>) -> [Tensor<Scalar>?] {
         let steps = xs.shape[0], batch = xs.shape[1], inputSize = xs.shape[2], hidden = recurrent.shape[0]
         // Which inputs want a cotangent, by role.
@@ -146,18 +162,21 @@ extension RNNCell {
                     let start = Swift.max(0, end - chunkSteps)
                     for t in stride(from: end - 1, through: start, by: -1) {
                         let d = delta + (t - start) * stepCount
-                        let gt = pg + t * stepCount, yt = py + t * stepCount
-                        let hasCarry = t < steps - 1
+                        let gt = lastOnly ? pg : pg + t * stepCount, yt = py + t * stepCount
+                        let hasCarry = t < steps - 1, hasG = !lastOnly || t == steps - 1
                         switch nonlinearity {
                         case .tanh:
-                            if hasCarry {
+                            switch (hasG, hasCarry) {
+                            case (true, true):
                                 for i in 0..<stepCount { d[i] = (gt[i] + carry[i]) * (1 - yt[i] * yt[i]) }
-                            } else {
+                            case (true, false):
                                 for i in 0..<stepCount { d[i] = gt[i] * (1 - yt[i] * yt[i]) }
+                            case (false, _):   // a later step always passes a carry
+                                for i in 0..<stepCount { d[i] = carry[i] * (1 - yt[i] * yt[i]) }
                             }
                         case .relu:
                             for i in 0..<stepCount {
-                                let v = gt[i] + (hasCarry ? carry[i] : 0)
+                                let v = (hasG ? gt[i] : 0) + (hasCarry ? carry[i] : 0)
                                 d[i] = yt[i] > 0 ? v : 0
                             }
                         case .modReLU:
@@ -165,7 +184,7 @@ extension RNNCell {
                                 let base = r * hidden
                                 for j in 0..<hidden {
                                     let y = yt[base + j]
-                                    let v = y != 0 ? gt[base + j] + (hasCarry ? carry[base + j] : 0) : 0
+                                    let v = y != 0 ? (hasG ? gt[base + j] : 0) + (hasCarry ? carry[base + j] : 0) : 0
                                     d[base + j] = v
                                     qMod[j] += y > 0 ? v : -v
                                 }

@@ -168,9 +168,9 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// parametrization per training step). A loop over ``callAsFunction(_:state:)`` computes
     /// the same values, one node per step.
     ///
-    /// Memory: the backward pass holds the states and their cotangent, `[T, batch, hidden]`
-    /// each, also when only `last` is used (its cotangent reaches the node as a dense tensor
-    /// with zeros at the other steps), so about twice what the step-by-step loop keeps.
+    /// `outputs` and `last` are two graph nodes over the same inputs, each with its own
+    /// backward pass: using only `last` (a classifier on the final state) costs one pass and
+    /// no cotangent of all the states; using both costs two passes.
     @inlinable
     public func unrolled(over xs: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil)
     -> (outputs: Tensor<Scalar>, last: Tensor<Scalar>) {
@@ -182,9 +182,8 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
             precondition(initialState.shape == [xs.shape[1], hiddenSize],
                          "RNNCell.unrolled: initial state shape \(initialState.shape) does not match [\(xs.shape[1]), \(hiddenSize)]")
         }
-        let outputs = Self.sequence(xs, initialState: initialState, input: input, recurrent: recurrent,
-                                    bias: bias, nonlinearity: nonlinearity, modReLUBias: modReLU?.bias)
-        return (outputs, outputs.slice(at: xs.shape[0] - 1))
+        return Self.sequence(xs, initialState: initialState, input: input, recurrent: recurrent,
+                             bias: bias, nonlinearity: nonlinearity, modReLUBias: modReLU?.bias)
     }
 }
 

@@ -116,19 +116,21 @@ struct RNNCellTests {
     /// independent derivation of the same gradients): values and every parameter's and
     /// input's gradient, with a chunk of `chunkRows` rows in the backward pass.
     func sequenceMatchesSteps<S: TensorScalar>(_: S.Type, _ nonlinearity: RNNCell<S>.Nonlinearity,
-                                               initialState: Bool, bias: Bool, chunkRows: Int) throws {
+                                               initialState: Bool, bias: Bool, chunkRows: Int,
+                                               useOutputs: Bool = true, useLast: Bool = false) throws {
         let (steps, batch, inputSize, hidden) = (7, 3, 4, 5)
         let cell = RNNCell<S>(inputSize: inputSize, hiddenSize: hidden, nonlinearity: nonlinearity, bias: bias, seed: 12)
         if let m = cell.modReLU { m.bias = Tensor<S>.randomUniform([hidden], from: -0.3, to: 0.3, seed: 13) }
         let xs = Tensor<S>.randomNormal([steps, batch, inputSize], seed: 14)
         let h0 = initialState ? Tensor<S>.randomNormal([batch, hidden], seed: 15) : nil
         let v = Tensor<S>.randomNormal([steps, batch, hidden], seed: 16)
+        let w = Tensor<S>.randomNormal([batch, hidden], seed: 21)
         func run(_ sequence: Bool) throws -> (Tensor<S>, [Tensor<S>]) {
             let tape = GradientTape()
             let x = tape.watch(xs), h = h0.map { tape.watch($0) }
             let wIn = tape.watch(cell.input), wRec = tape.watch(cell.recurrent)
             let b = cell.bias.map { tape.watch($0) }, mod = cell.modReLU.map { tape.watch($0.bias) }
-            let y: Tensor<S> = tape.record {
+            let (y, last): (Tensor<S>, Tensor<S>) = tape.record {
                 if sequence {
                     return RNNCell<S>.sequence(x, initialState: h, input: wIn, recurrent: wRec, bias: b,
                                                nonlinearity: nonlinearity, modReLUBias: mod, chunkRows: chunkRows)
@@ -145,14 +147,16 @@ struct RNNCellTests {
                     }
                     states.append(state)
                 }
-                return stack(states)
+                return (stack(states), state)
             }
-            let loss = tape.record { (y * v).sum() }
+            let loss = tape.record {
+                (useOutputs ? (y * v).sum() : Tensor<S>(0)) + (useLast ? (last * w).sum() : Tensor<S>(0))
+            }
             let wrt = [x] + (h.map { [$0] } ?? []) + [wIn, wRec] + (b.map { [$0] } ?? []) + (mod.map { [$0] } ?? [])
             return (y.detached(), try tape.gradient(of: loss, wrt: wrt))
         }
         let (ySequence, gSequence) = try run(true), (ySteps, gSteps) = try run(false)
-        let label = "\(S.self) \(nonlinearity) h0 \(initialState) bias \(bias) chunk \(chunkRows)"
+        let label = "\(S.self) \(nonlinearity) h0 \(initialState) bias \(bias) chunk \(chunkRows) uses \(useOutputs) \(useLast)"
         #expect(maxRelativeError(ySequence, ySteps) <= tolerance(S.self), "\(label): values")
         #expect(gSequence.count == gSteps.count)
         for (k, (a, e)) in zip(gSequence, gSteps).enumerated() {
@@ -169,8 +173,16 @@ struct RNNCellTests {
                 }
             }
         }
+        for nonlinearity in [RNNCell<Double>.Nonlinearity.tanh, .relu, .modReLU] {
+            for (useOutputs, useLast) in [(false, true), (true, true)] {
+                try sequenceMatchesSteps(Double.self, nonlinearity, initialState: true, bias: true, chunkRows: 6,
+                                         useOutputs: useOutputs, useLast: useLast)
+            }
+        }
         for nonlinearity in [RNNCell<Float>.Nonlinearity.tanh, .modReLU] {
             try sequenceMatchesSteps(Float.self, nonlinearity, initialState: true, bias: true, chunkRows: 6)
+            try sequenceMatchesSteps(Float.self, nonlinearity, initialState: false, bias: true, chunkRows: 6,
+                                     useOutputs: false, useLast: true)
         }
     }
 
@@ -181,12 +193,15 @@ struct RNNCellTests {
             var inputs = [Tensor<Double>.randomNormal([5, 2, 3], seed: 19), Tensor<Double>.randomNormal([2, 4], seed: 20),
                           cell.input, cell.recurrent, cell.bias!]
             if nonlinearity == .modReLU { inputs.append(modBias) }
-            let check = try gradientCheck(at: inputs) { p in
-                RNNCell<Double>.sequence(p[0], initialState: p[1], input: p[2], recurrent: p[3], bias: p[4],
-                                         nonlinearity: nonlinearity, modReLUBias: p.count > 5 ? p[5] : nil,
-                                         chunkRows: 4)   // two steps per chunk
+            for useLast in [false, true] {
+                let check = try gradientCheck(at: inputs) { p in
+                    let r = RNNCell<Double>.sequence(p[0], initialState: p[1], input: p[2], recurrent: p[3], bias: p[4],
+                                                     nonlinearity: nonlinearity, modReLUBias: p.count > 5 ? p[5] : nil,
+                                                     chunkRows: 4)   // two steps per chunk
+                    return useLast ? r.last : r.outputs
+                }
+                #expect(check.passed, "\(nonlinearity), last \(useLast): \(check)")
             }
-            #expect(check.passed, "\(nonlinearity): \(check)")
         }
     }
 }
