@@ -25,8 +25,8 @@ args = p.parse_args()
 
 steps = [20] if args.quick else [1000]
 delay = 10 if args.quick else 100
-keys = [f"constrained/rnn-orthogonal-h190/float64/{t}/train-step" for t in steps]
-keys.append(f"constrained/copy-task-h190/float64/{delay + 20}/train-step")
+keys = [f"constrained/rnn{kind}-orthogonal-h190/float64/{t}/train-step" for t in steps for kind in ["", "-sequence"]]
+keys += [f"constrained/copy-task{kind}-h190/float64/{delay + 20}/train-step" for kind in ["", "-sequence"]]
 
 env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.threads))
 here = os.path.dirname(os.path.abspath(__file__))

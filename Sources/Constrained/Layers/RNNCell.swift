@@ -17,9 +17,10 @@
 /// cell.parameterNames   // ["input", "recurrent.original", "bias", "modReLU.bias"]
 /// ```
 ///
-/// **Caching.** ``unrolled(over:initialState:)`` reads the recurrent kernel once per step;
-/// the constrained property's cache makes all those reads one evaluation of the
+/// **Caching.** A loop over ``callAsFunction(_:state:)`` reads the recurrent kernel once per
+/// step; the constrained property's cache makes all those reads one evaluation of the
 /// parametrization per recording (per training step), and one backward through it.
+/// ``unrolled(over:initialState:)`` reads it once and runs the sequence as one node.
 public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// The nonlinearity `σ` of a cell.
     public enum Nonlinearity: Sendable, Equatable {
@@ -138,7 +139,7 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
         step(x, state: state, recurrent: recurrent, input: input, bias: bias)
     }
 
-    /// The step with the kernels already read (the unrolled loop reads the inputs' ones once).
+    /// The step with the kernels already read.
     /// Inlinable, like the loop, so the elementwise work is specialised for the client's scalar
     /// type (unspecialised generic loops across modules run 20–30× slower).
     @inlinable
@@ -160,24 +161,29 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// The cell run over a sequence `xs` `[T, batch, inputSize]` from `initialState`
     /// (zeros when nil): the states after each step, `[T, batch, hidden]`, and the last one.
     ///
-    /// The recurrent kernel is read at every step (as a user's loop would): the cache answers
-    /// all reads after the first with the same value, so a parametrization is evaluated once
-    /// per recording and differentiated once, however long the sequence.
+    /// The whole sequence is one graph node with a hand-written backward pass through time
+    /// (as PyTorch's `nn.RNN`): the input projection of all steps and the weight gradients
+    /// are single large matrix products instead of one small product per step, and the graph
+    /// holds only the states. The kernels are read once (one evaluation and one backward of a
+    /// parametrization per training step). A loop over ``callAsFunction(_:state:)`` computes
+    /// the same values, one node per step.
+    ///
+    /// `outputs` and `last` are two graph nodes over the same inputs, each with its own
+    /// backward pass: using only `last` (a classifier on the final state) costs one pass and
+    /// no cotangent of all the states; using both costs two passes.
     @inlinable
     public func unrolled(over xs: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil)
     -> (outputs: Tensor<Scalar>, last: Tensor<Scalar>) {
         precondition(xs.rank == 3 && xs.shape[2] == inputSize,
                      "RNNCell.unrolled: sequence shape \(xs.shape) is not [T, batch, \(inputSize)]")
         precondition(xs.shape[0] > 0, "RNNCell.unrolled: empty sequence")
-        var h = initialState ?? zeroState(batchSize: xs.shape[1])
-        let input = self.input, bias = self.bias
-        var states: [Tensor<Scalar>] = []
-        states.reserveCapacity(xs.shape[0])
-        for t in 0..<xs.shape[0] {
-            h = step(xs.slice(at: t), state: h, recurrent: recurrent, input: input, bias: bias)
-            states.append(h)
+        precondition(xs.shape[1] > 0, "RNNCell.unrolled: empty batch")
+        if let initialState {
+            precondition(initialState.shape == [xs.shape[1], hiddenSize],
+                         "RNNCell.unrolled: initial state shape \(initialState.shape) does not match [\(xs.shape[1]), \(hiddenSize)]")
         }
-        return (stack(states), h)
+        return Self.sequence(xs, initialState: initialState, input: input, recurrent: recurrent,
+                             bias: bias, nonlinearity: nonlinearity, modReLUBias: modReLU?.bias)
     }
 }
 

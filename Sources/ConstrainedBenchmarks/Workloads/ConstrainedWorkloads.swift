@@ -10,9 +10,16 @@ import Constrained
 /// Workloads and their `n`:
 /// - `rnn-orthogonal-h190` (`n` = T): one training step of an RNN (tanh, input 10, hidden 190,
 ///   batch 128) with an `Orthogonal(.matrixExp)` recurrent kernel, `Linear(190, 10)` on the
-///   last state, cross-entropy, SGD.
+///   last state, cross-entropy, SGD. The sequence is a user-written loop over the cell
+///   (`h = cell(x_t, state: h)`, one graph node per step), as the peer's loop.
+/// - `rnn-sequence-orthogonal-h190`: the same step through `cell.unrolled(over:)`, the whole
+///   sequence one node with its hand-written backward pass; the peer runs `nn.RNN` (the
+///   orthogonal parametrization on `weight_hh_l0`).
 /// - `copy-task-h190` (`n` = T = 120): the copy task (L = 100, one-hot 10 in, 9 classes out)
-///   with modReLU, orthogonal recurrent kernel, cross-entropy over every step, RMSprop.
+///   with modReLU, orthogonal recurrent kernel, cross-entropy over every step, RMSprop; a
+///   user-written loop over the cell.
+/// - `copy-task-sequence-h190`: the same through `cell.unrolled(over:)` (the demo's path);
+///   the peer keeps its loop, as `nn.RNN` has no modReLU.
 /// - `linear-orthogonal-<map>`, `linear-spectral_norm`, `linear-weight_norm` (`n` = 256): a
 ///   `Linear(256, 256)` step, batch 64, MSE loss, SGD.
 /// - `cached-read-orthogonal` (`n` = 256): 1000 reads of `layer.weight` after it is cached.
@@ -28,11 +35,15 @@ import Constrained
 func constrainedWorkloads(quick: Bool) -> [Workload] {
     var all: [Workload] = []
     for t in quick ? [20] : [200, 1000] {
-        all.append(rnnTrainStep(Double.self, steps: t))
-        all.append(rnnTrainStep(Float.self, steps: t))
+        for sequence in [false, true] {
+            all.append(rnnTrainStep(Double.self, steps: t, sequence: sequence))
+            all.append(rnnTrainStep(Float.self, steps: t, sequence: sequence))
+        }
     }
-    all.append(copyTaskTrainStep(Double.self, delay: quick ? 10 : 100))
-    all.append(copyTaskTrainStep(Float.self, delay: quick ? 10 : 100))
+    for sequence in [false, true] {
+        all.append(copyTaskTrainStep(Double.self, delay: quick ? 10 : 100, sequence: sequence))
+        all.append(copyTaskTrainStep(Float.self, delay: quick ? 10 : 100, sequence: sequence))
+    }
     all += linearTrainSteps(Double.self) + linearTrainSteps(Float.self)
     all.append(cachedRead())
     all.append(cachedReadUserLayer())
@@ -74,10 +85,23 @@ private final class RecurrentClassifier<Scalar: TensorScalar>: Layer {
     }
 }
 
-/// Workload 1: forward over `steps` steps, loss on the last state, backward, SGD step.
-private func rnnTrainStep<Scalar: TensorScalar>(_: Scalar.Type, steps: Int) -> Workload {
+/// A user's loop over the cell: `h = cell(x_t, state: h)` for every step; the states.
+private func userLoop<Scalar: TensorScalar>(_ cell: RNNCell<Scalar>, _ xs: Tensor<Scalar>) -> [Tensor<Scalar>] {
+    var h = cell.zeroState(batchSize: xs.shape[1])
+    var states: [Tensor<Scalar>] = []
+    states.reserveCapacity(xs.shape[0])
+    for t in 0..<xs.shape[0] {
+        h = cell(xs.slice(at: t), state: h)
+        states.append(h)
+    }
+    return states
+}
+
+/// Workload 1: forward over `steps` steps (the user loop or the sequence node), loss on the
+/// last state, backward, SGD step.
+private func rnnTrainStep<Scalar: TensorScalar>(_: Scalar.Type, steps: Int, sequence: Bool) -> Workload {
     let (batch, input, hidden, classes) = (128, 10, 190, 10)
-    return Workload(suite: "constrained", name: "rnn-orthogonal-h\(hidden)", dtype: dtypeName(Scalar.self), n: steps,
+    return Workload(suite: "constrained", name: "rnn-\(sequence ? "sequence-" : "")orthogonal-h\(hidden)", dtype: dtypeName(Scalar.self), n: steps,
                     phase: .trainStep) {
         let model = RecurrentClassifier<Scalar>(input: input, hidden: hidden, classes: classes, nonlinearity: .tanh)
         let xs = Tensor<Scalar>.randomNormal([steps, batch, input], seed: 3)
@@ -85,7 +109,8 @@ private func rnnTrainStep<Scalar: TensorScalar>(_: Scalar.Type, steps: Int) -> W
         let optimizer = SGD(for: model, learningRate: 1e-3)
         return {
             let (loss, gradients) = try valueWithGradient(of: model) { m in
-                crossEntropy(logits: m.readout(m.cell.unrolled(over: xs).last), labels: labels)
+                let last = sequence ? m.cell.unrolled(over: xs).last : userLoop(m.cell, xs).last!
+                return crossEntropy(logits: m.readout(last), labels: labels)
             }
             optimizer.update(model, along: gradients)
             blackHole(loss)
@@ -97,10 +122,10 @@ private func rnnTrainStep<Scalar: TensorScalar>(_: Scalar.Type, steps: Int) -> W
 /// digits from 1…8, `delay` blanks (0) with the marker (9) at the tenth-last of them, then ten
 /// blanks while the model must output the digits; input one-hot over 10 symbols, output 9
 /// classes, cross-entropy over all `delay + 20` steps. The peer builds the same sequence.
-private func copyTaskTrainStep<Scalar: TensorScalar>(_: Scalar.Type, delay: Int) -> Workload {
+private func copyTaskTrainStep<Scalar: TensorScalar>(_: Scalar.Type, delay: Int, sequence: Bool) -> Workload {
     let (batch, hidden, symbols, classes) = (128, 190, 10, 9)
     let steps = delay + 20
-    return Workload(suite: "constrained", name: "copy-task-h\(hidden)", dtype: dtypeName(Scalar.self), n: steps,
+    return Workload(suite: "constrained", name: "copy-task-\(sequence ? "sequence-" : "")h\(hidden)", dtype: dtypeName(Scalar.self), n: steps,
                     phase: .trainStep) {
         let model = RecurrentClassifier<Scalar>(input: symbols, hidden: hidden, classes: classes, nonlinearity: .modReLU)
         var g = SeededGenerator(seed: 4)
@@ -123,7 +148,8 @@ private func copyTaskTrainStep<Scalar: TensorScalar>(_: Scalar.Type, delay: Int)
         let optimizer = RMSprop(for: model, learningRate: 1e-3)
         return {
             let (loss, gradients) = try valueWithGradient(of: model) { m in
-                let states = m.cell.unrolled(over: xs).outputs.reshaped(to: [steps * batch, hidden])
+                let outputs = sequence ? m.cell.unrolled(over: xs).outputs : stack(userLoop(m.cell, xs))
+                let states = outputs.reshaped(to: [steps * batch, hidden])
                 return crossEntropy(logits: m.readout(states), labels: flatLabels)
             }
             optimizer.update(model, along: gradients)

@@ -104,7 +104,8 @@ struct ConstrainedLayerTests {
                 let outputs = c.unrolled(over: xs).outputs
                 return (outputs * outputs).sum()
             }
-            #expect(cell.$recurrent.cacheStatistics == CacheStatistics(evaluations: 1, hits: steps - 1))
+            // The sequence node reads the kernel once.
+            #expect(cell.$recurrent.cacheStatistics == CacheStatistics(evaluations: 1, hits: 0))
             optimizer.update(cell, along: gradients)
         }
         #expect(orthogonalityError(cell.recurrent) <= 10 * 8 * S.ulpOfOne, "still orthogonal after training")
