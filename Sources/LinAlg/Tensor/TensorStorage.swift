@@ -31,8 +31,7 @@ final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
     init(uninitializedCount count: Int) {
         self.count = count
         self.id = StorageIdentity.next()
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: Swift.max(count, 1) * MemoryLayout<Scalar>.stride, alignment: 64)
+        let raw = LargeBufferPool.allocate(bytes: Swift.max(count, 1) * MemoryLayout<Scalar>.stride)
         self.base = raw.bindMemory(to: Scalar.self, capacity: Swift.max(count, 1))
     }
 
@@ -45,6 +44,6 @@ final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     deinit {
-        UnsafeMutableRawPointer(base).deallocate()
+        LargeBufferPool.release(UnsafeMutableRawPointer(base), bytes: Swift.max(count, 1) * MemoryLayout<Scalar>.stride)
     }
 }
