@@ -117,8 +117,7 @@ enum RiemannianKernels {
     @_specialize(where Scalar == Float)
     static func spectralFunction<Scalar>(_ values: Tensor<Scalar>, _ vectors: Tensor<Scalar>,
                                          _ f: (Scalar) -> Scalar) -> Tensor<Scalar> {
-        let scaled = vectors * values.map(f).reshaped(to: Array(values.shape.dropLast()) + [1, values.shape[values.rank - 1]])
-        return matmul(scaled, transposed: false, vectors, transposed: true)
+        symmetricMatrix(eigenvalues: values.map(f), eigenvectors: vectors)
     }
 
     /// Checks that `u` has the shape of the point `x`.

@@ -12,26 +12,35 @@
 /// | transport | parallel transport along the geodesic: `E sym(u) Eᵀ`, `E = x^½ (x^-½ y x^-½)^½ x^-½` |
 /// | stabilisation / projection | `Q |Λ| Qᵀ` of `sym(y)` (geoopt's `projx`) |
 ///
+/// **Computation.** Every formula is evaluated through the Cholesky factor `x = L Lᵀ` instead of
+/// the eigendecomposition of `x`: the congruence `z ↦ L⁻¹ z L⁻ᵀ` is an isometry of the metric
+/// that sends `x` to `I`, so `⟨u, v⟩_x = ⟨L⁻¹uL⁻ᵀ, L⁻¹vL⁻ᵀ⟩_F`, the exponential is
+/// `L exp(L⁻¹uL⁻ᵀ) Lᵀ`, and `E = L m^½ L⁻¹` with `m = L⁻¹ y L⁻ᵀ` (the principal square root of
+/// `y x⁻¹`, the same `E` as above). One step of ``RiemannianAdam`` then costs one Cholesky
+/// factorisation and, for the small steps of training (`m` near `I`), no eigendecomposition:
+/// `m^½` is a short Taylor polynomial whose degree is chosen so that the truncation error is
+/// below the unit roundoff (see ``SymmetricSquareRoot``); far from `I` it is `eigh`-based.
+///
 /// As a ``Parametrization`` it maps a square `s` to `exp(sym(s))` through the eigendecomposition
 /// (right inverse: the matrix logarithm). **Set.** ``deviation(of:)`` is the larger of `max |y − yᵀ| / max|y|` and, when
 /// the smallest eigenvalue is not positive, `1 − λ_min / λ_max`; the tolerance is `10 n ε`.
 /// ``sample(shape:using:)`` draws `exp(S)`, `S` symmetric with standard normal entries / √n.
 public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifold {
-    /// The roots of the last point seen, so that the several operations of one optimizer step
-    /// at the same `x` share one eigendecomposition.
-    let rootsCache = RootsCache()
+    /// The Cholesky factor of the last point seen, so that the several operations of one
+    /// optimizer step at the same `x` share one factorisation.
+    let factorCache = FactorCache()
 
     /// The set of symmetric positive-definite matrices.
     public init() {}
 
-    /// The roots of `x`, from the cache when `x` is the tensor (same storage and version) they
-    /// were computed for.
-    func roots(_ x: Tensor<Scalar>, _ operation: String) throws -> Roots {
+    /// The Cholesky factor of `x`, from the cache when `x` is the tensor (same storage and
+    /// version) it was computed for.
+    func factor(_ x: Tensor<Scalar>, _ operation: String) throws -> Factor {
         let key = ContentKey(x)
-        if let hit = rootsCache.entry.withLock({ $0 }), hit.key == key, let roots = hit.roots as? Roots { return roots }
-        let roots = try Roots(x.detached(), description, operation)
-        rootsCache.entry.withLock { $0 = (key, roots) }
-        return roots
+        if let hit = factorCache.entry.withLock({ $0 }), hit.key == key, let factor = hit.factor as? Factor { return factor }
+        let factor = try Factor(x.detached(), description, operation)
+        factorCache.entry.withLock { $0 = (key, factor) }
+        return factor
     }
 
     /// `SymmetricPositiveDefinite`.
@@ -131,8 +140,8 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     @_specialize(where Scalar == Float)
     public func retract(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "retract")
-        let roots = try self.roots(x, "retract")
-        return Self.secondOrderRetraction(u.detached(), at: x.detached(), inverse: roots.inverse)
+        let factor = try self.factor(x, "retract")
+        return factor.secondOrderRetraction(u.detached(), at: x.detached())
     }
 
     /// `x^½ exp(x^-½ u x^-½) x^½`.
@@ -140,12 +149,10 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     @_specialize(where Scalar == Float)
     public func exponential(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "exponential")
-        let roots = try self.roots(x, "exponential")
-        let inner = RiemannianKernels.symmetric(matmul(matmul(roots.inverseSqrt, u.detached()), roots.inverseSqrt))
+        let factor = try self.factor(x, "exponential")
         return try ConstrainedError.wrappingLinearAlgebra("exponential", subject: description) {
-            let (values, vectors) = try eigh(inner)
-            let e = RiemannianKernels.spectralFunction(values, vectors) { Scalar.exp($0) }
-            return RiemannianKernels.symmetric(matmul(matmul(roots.sqrt, e), roots.sqrt))
+            let (values, vectors) = try eigh(RiemannianKernels.symmetric(factor.whitened(u.detached())))
+            return RiemannianKernels.symmetric(factor.coloured(RiemannianKernels.spectralFunction(values, vectors) { Scalar.exp($0) }))
         }
     }
 
@@ -156,21 +163,21 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     public func transport(_ v: Tensor<Scalar>, from x: Tensor<Scalar>, to y: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(v, x, description, "transport")
         try RiemannianKernels.requireSameShape(y, x, description, "transport")
-        let roots = try self.roots(x, "transport")
-        return try Self.parallelTransport(v.detached(), to: y.detached(), roots: roots, description)
+        let factor = try self.factor(x, "transport")
+        return try factor.parallelTransport(v.detached(), to: y.detached(), description)
     }
 
-    /// The retraction and the parallel transport to its end point, sharing one
-    /// eigendecomposition of `x`.
+    /// The retraction and the parallel transport to its end point, sharing one Cholesky
+    /// factorisation of `x`.
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     public func retractAndTransport(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>, at x: Tensor<Scalar>) throws
         -> (point: Tensor<Scalar>, transported: Tensor<Scalar>) {
         try RiemannianKernels.requireSameShape(u, x, description, "retract")
         try RiemannianKernels.requireSameShape(v, x, description, "transport")
-        let roots = try self.roots(x, "retract")
-        let y = Self.secondOrderRetraction(u.detached(), at: x.detached(), inverse: roots.inverse)
-        return (y, try Self.parallelTransport(v.detached(), to: y, roots: roots, description))
+        let factor = try self.factor(x, "retract")
+        let y = factor.secondOrderRetraction(u.detached(), at: x.detached())
+        return (y, try factor.parallelTransport(v.detached(), to: y, description))
     }
 
     /// `tr(x⁻¹ u x⁻¹ v)` summed over a batch.
@@ -179,9 +186,11 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     public func inner(_ u: Tensor<Scalar>, _ v: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Scalar {
         try RiemannianKernels.requireSameShape(u, x, description, "inner")
         try RiemannianKernels.requireSameShape(v, x, description, "inner")
-        let inverse = try roots(x, "inner").inverse
-        // tr(A B) = Σ Aᵢⱼ Bⱼᵢ = Σ (A ∘ Bᵀ)ᵢⱼ with A = x⁻¹u, B = x⁻¹v.
-        return RiemannianKernels.dot(matmul(inverse, u.detached()), matmul(inverse, v.detached()).transposed())
+        let factor = try self.factor(x, "inner")
+        // tr(x⁻¹u x⁻¹v) = tr(A B) with A = L⁻¹uL⁻ᵀ, B = L⁻¹vL⁻ᵀ; tr(A B) = Σ (A ∘ Bᵀ)ᵢⱼ.
+        let a = factor.whitened(u.detached())
+        let b = factor.whitened(v.detached())
+        return RiemannianKernels.dot(a, b.transposed())
     }
 
     /// `tr(x⁻¹ u x⁻¹ u)` per matrix, `(…, 1, 1)`.
@@ -189,49 +198,86 @@ public struct SymmetricPositiveDefinite<Scalar: TensorScalar>: RiemannianManifol
     @_specialize(where Scalar == Float)
     public func componentNorms(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try RiemannianKernels.requireSameShape(u, x, description, "componentNorms")
-        let inverse = try roots(x, "componentNorms").inverse
-        let a = matmul(inverse, u.detached())
+        let factor = try self.factor(x, "componentNorms")
+        // tr(x⁻¹u x⁻¹u) = tr(A A) with A = L⁻¹uL⁻ᵀ.
+        let a = factor.whitened(u.detached())
         return (a * a.transposed()).sum(alongAxes: [a.rank - 2, a.rank - 1], keepingDimensions: true)
     }
 
-    /// The last `(x, roots)` pair, shared by copies of the set (keyed by content, so sharing is safe).
-    final class RootsCache: @unchecked Sendable {
-        let entry = Lock<(key: ContentKey, roots: Any)?>(nil)
+    /// The last `(x, factor)` pair, shared by copies of the set (keyed by content, so sharing is safe).
+    final class FactorCache: @unchecked Sendable {
+        let entry = Lock<(key: ContentKey, factor: Any)?>(nil)
     }
 
-    /// `x⁻¹`, `x^½` and `x^-½` from one eigendecomposition of `x`.
-    struct Roots {
-        let inverse: Tensor<Scalar>
-        let sqrt: Tensor<Scalar>
-        let inverseSqrt: Tensor<Scalar>
+    /// The lower Cholesky factor `L` of a point `x = L Lᵀ`, and the congruences built on it.
+    struct Factor {
+        let l: Tensor<Scalar>
 
+        /// - Throws: ``ConstrainedError`` (`.linearAlgebra`) when `x` is not numerically
+        ///   positive definite.
         init(_ x: Tensor<Scalar>, _ subject: String, _ operation: String) throws {
             try ConstrainedError.requireSquare(subject, x.shape, operation: operation)
-            let (values, vectors) = try ConstrainedError.wrappingLinearAlgebra(operation, subject: subject) {
-                try eigh(RiemannianKernels.symmetric(x))
+            l = try ConstrainedError.wrappingLinearAlgebra(operation, subject: subject) {
+                try cholesky(RiemannianKernels.symmetric(x))
             }
-            inverse = RiemannianKernels.spectralFunction(values, vectors) { 1 / $0 }
-            sqrt = RiemannianKernels.spectralFunction(values, vectors) { $0.squareRoot() }
-            inverseSqrt = RiemannianKernels.spectralFunction(values, vectors) { 1 / $0.squareRoot() }
         }
-    }
 
-    @_specialize(where Scalar == Double)
-    @_specialize(where Scalar == Float)
-    static func secondOrderRetraction(_ u: Tensor<Scalar>, at x: Tensor<Scalar>, inverse: Tensor<Scalar>) -> Tensor<Scalar> {
-        RiemannianKernels.symmetric(x + u + matmul(matmul(u, inverse), u) * Scalar(0.5))
-    }
-
-    @_specialize(where Scalar == Double)
-    @_specialize(where Scalar == Float)
-    static func parallelTransport(_ v: Tensor<Scalar>, to y: Tensor<Scalar>, roots: Roots, _ subject: String) throws -> Tensor<Scalar> {
-        let m = RiemannianKernels.symmetric(matmul(matmul(roots.inverseSqrt, y), roots.inverseSqrt))
-        let half = try ConstrainedError.wrappingLinearAlgebra("transport", subject: subject) {
-            let (values, vectors) = try eigh(m)
-            return RiemannianKernels.spectralFunction(values, vectors) { $0.squareRoot() }
+        /// `L⁻¹ z L⁻ᵀ`: the congruence that sends `x` to `I` (two triangular solves per matrix,
+        /// in place on one copy of `z`).
+        func whitened(_ z: Tensor<Scalar>) -> Tensor<Scalar> {
+            solving(z, secondSolve: .right)
         }
-        let inner = RiemannianKernels.symmetric(matmul(matmul(roots.inverseSqrt, v), roots.inverseSqrt))
-        let e = matmul(roots.sqrt, half)
-        return matmul(matmul(e, inner), transposed: false, e, transposed: true)
+
+        /// `x⁻¹ z = L⁻ᵀ (L⁻¹ z)`.
+        func inverseTimes(_ z: Tensor<Scalar>) -> Tensor<Scalar> {
+            solving(z, secondSolve: .leftTransposed)
+        }
+
+        enum SecondSolve { case right, leftTransposed }
+
+        /// `L⁻¹ z`, then `· L⁻ᵀ` or `L⁻ᵀ ·`, batched. `L` is a Cholesky factor, so its diagonal is
+        /// positive and finite: the solves cannot fail.
+        func solving(_ z: Tensor<Scalar>, secondSolve: SecondSolve) -> Tensor<Scalar> {
+            let n = l.shape[l.rank - 1]
+            let count = n == 0 ? 0 : z.scalarCount / (n * n)
+            var result = z
+            result.withUnsafeMutableBufferPointer { out in
+                l.withUnsafeBufferPointer { factor in
+                    for b in 0..<count {
+                        let f = factor.baseAddress! + b * n * n, m = out.baseAddress! + b * n * n
+                        Scalar.trsm(left: true, upper: false, transA: false, unitDiagonal: false, m: n, n: n,
+                                    alpha: 1, a: f, lda: n, b: m, ldb: n)
+                        switch secondSolve {
+                        case .right:
+                            Scalar.trsm(left: false, upper: false, transA: true, unitDiagonal: false, m: n, n: n,
+                                        alpha: 1, a: f, lda: n, b: m, ldb: n)
+                        case .leftTransposed:
+                            Scalar.trsm(left: true, upper: false, transA: true, unitDiagonal: false, m: n, n: n,
+                                        alpha: 1, a: f, lda: n, b: m, ldb: n)
+                        }
+                    }
+                }
+            }
+            return result
+        }
+
+        /// `L z Lᵀ`, the inverse congruence.
+        func coloured(_ z: Tensor<Scalar>) -> Tensor<Scalar> {
+            matmul(matmul(l, z), transposed: false, l, transposed: true)
+        }
+
+        /// `sym(x + u + ½ u x⁻¹ u)`, with `x⁻¹ u = L⁻ᵀ (L⁻¹ u)`.
+        func secondOrderRetraction(_ u: Tensor<Scalar>, at x: Tensor<Scalar>) -> Tensor<Scalar> {
+            RiemannianKernels.symmetric(x + u + matmul(u, inverseTimes(u)) * Scalar(0.5))
+        }
+
+        /// `E sym(v) Eᵀ` with `E = L m^½ L⁻¹`, `m = L⁻¹ y L⁻ᵀ`: `L m^½ sym(L⁻¹ v L⁻ᵀ) m^½ Lᵀ`.
+        func parallelTransport(_ v: Tensor<Scalar>, to y: Tensor<Scalar>, _ subject: String) throws -> Tensor<Scalar> {
+            try ConstrainedError.wrappingLinearAlgebra("transport", subject: subject) {
+                let half = try SymmetricSquareRoot.of(RiemannianKernels.symmetric(whitened(y)))
+                let inner = RiemannianKernels.symmetric(whitened(v))
+                return coloured(matmul(matmul(half, inner), half))
+            }
+        }
     }
 }

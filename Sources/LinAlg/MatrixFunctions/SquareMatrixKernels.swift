@@ -20,6 +20,36 @@ enum SquareMatrix<Scalar: TensorScalar> {
                     a: a, lda: n, b: b, ldb: n, beta: beta, c: c, ldc: n)
     }
 
+    /// `c ← alpha · a aᵀ`, exactly symmetric: one `syrk` for the lower triangle, mirrored.
+    @inlinable
+    static func gram(_ c: UnsafeMutablePointer<Scalar>, _ a: UnsafePointer<Scalar>, n: Int, alpha: Scalar) {
+        Scalar.syrk(upper: false, transA: false, n: n, k: n, alpha: alpha, a: a, lda: n, beta: 0, c: c, ldc: n)
+        for i in 0..<n {
+            for j in (i + 1)..<Swift.max(n, i + 1) { c[i * n + j] = c[j * n + i] }
+        }
+    }
+
+    /// Whether a matrix equals its transpose or its negated transpose, entry for entry.
+    @usableFromInline
+    enum Symmetry { case none, symmetric, skew }
+
+    /// The exact symmetry of a row-major n × n matrix (`.symmetric` for a zero or 1 × 1 diagonal
+    /// one, which is both).
+    @inlinable
+    static func symmetry(_ a: UnsafePointer<Scalar>, n: Int) -> Symmetry {
+        var symmetric = true, skew = true
+        for i in 0..<n {
+            if a[i * (n + 1)] != 0 { skew = false }
+            for j in (i + 1)..<Swift.max(n, i + 1) {
+                let upper = a[i * n + j], lower = a[j * n + i]
+                if upper != lower { symmetric = false }
+                if upper != -lower { skew = false }
+            }
+            if !symmetric && !skew { return .none }
+        }
+        return symmetric ? .symmetric : .skew
+    }
+
     /// `dst ← Σ coefficients[k] · terms[k] + identity · I` for up to four terms.
     ///
     /// One fused, vectorisable pass (no BLAS: AXPY would spread each O(n²) pass over

@@ -33,6 +33,14 @@ extension Double: TensorScalar {
                     Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
     }
 
+    public static func syrk(
+        upper: Bool, transA: Bool, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dsyrk(CblasRowMajor, upper ? CblasUpper : CblasLower, transpose(transA),
+                    Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+    }
+
     public static func axpy(n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
         cblas_daxpy(Int32(n), alpha, x, 1, y, 1)
     }

@@ -39,6 +39,14 @@ extension Float: TensorScalar {
                     Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
     }
 
+    public static func syrk(
+        upper: Bool, transA: Bool, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_ssyrk(CblasRowMajor, upper ? CblasUpper : CblasLower, transpose(transA),
+                    Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+    }
+
     public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
     }

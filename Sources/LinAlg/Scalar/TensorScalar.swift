@@ -35,6 +35,13 @@ where Magnitude == Self {
         left: Bool, upper: Bool, transA: Bool, unitDiagonal: Bool, m: Int, n: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
 
+    /// `C ← alpha · op(A) · op(A)ᵀ + beta · C` for the triangle of the `n × n` matrix `C` named by
+    /// `upper`, where `op(A)` is the `n × k` matrix `A` or, when `transA`, `Aᵀ` (`A` then `k × n`);
+    /// row-major (CBLAS `?syrk`). Half the flops of the GEMM that forms all of `C`.
+    static func syrk(
+        upper: Bool, transA: Bool, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
     /// `y ← alpha · x + y` (BLAS `?axpy`).
     static func axpy(n: Int, alpha: Self, x: UnsafePointer<Self>, y: UnsafeMutablePointer<Self>)
 
