@@ -63,4 +63,27 @@ struct PartsTests {
             try model.$tail.modifyParts(ofType: SpectralNorm<Double>.self) { _ in }
         }
     }
+
+    @Test func typedUpdateBaseOnASphereKeepsTheValueAndResetsTheOriginal() throws {
+        final class Model: Layer {
+            @Constrained(Sphere<Double>(map: .exponential)) var direction = Tensor<Double>([0.6, 0.8, 0])
+        }
+        let model = Model()
+        model.$direction.original = Tensor<Double>([0.1, -0.2, 0.3])
+        let before = model.direction
+        try model.$direction.updateBase()
+        #expect(maxAbsoluteDifference(model.direction, before) <= 1e-15)
+        #expect(maxAbsoluteDifference(model.$direction.original, .zeros([3])) <= 1e-15)
+    }
+
+    @Test func typedUpdateBaseStillChecksAParametrizationRemovedAtRunTime() throws {
+        let model = Composed()
+        _ = try model.structure()
+        try model.$head.removeParametrization(keeping: .constrained)
+        let value = model.head
+        let error = #expect(throws: ConstrainedError.self) { try model.$head.updateBase() }
+        #expect(error?.key == "head")
+        #expect(error?.cause == .invalidArgument("no part of the parametrization is a BaseUpdating"))
+        #expect(model.head == value)
+    }
 }
