@@ -176,8 +176,14 @@ where P.Scalar == Scalar {
     ///
     /// While a `GradientTape` records, the value is tracked on it (gradients reach the
     /// original). Setting runs the right inverse: see ``assign(_:)``.
+    ///
+    /// A generic caller the compiler cannot specialise (a generic layer's getter, as
+    /// ``Linear``'s `weight`) reaches the erased forms' specialisations below, whose reads
+    /// need no generic metadata lookups.
     @inlinable
     public var wrappedValue: Tensor<Scalar> {
+        @_specialize(where Scalar == Double, P == AnyParametrization<Double>)
+        @_specialize(where Scalar == Float, P == AnyParametrization<Float>)
         get {
             if GradientTape.recording == nil, let hit = state.withLock({ $0.untrackedHit() }) {
                 return hit
