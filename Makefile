@@ -16,13 +16,15 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
-# Then the thread sanitizer over the tests that read and train from several threads, in its
+# Then the compile-time checks of the typed operations (samples that must not compile), and
+# the thread sanitizer over the tests that read and train from several threads, in its
 # own build folder (gitignored), without the macro targets (CONSTRAINED_WITHOUT_MACROS, see
 # Package.swift): swift-syntax is built once, by the first run, not again under the sanitizer.
 TSAN_FILTER := CachingTests|CacheCornerCaseTests|TrainingTests
 
 test: deps
 	$(TEST_ENV) $(SWIFT) test
+	Scripts/check-typed-operations.sh
 	CONSTRAINED_WITHOUT_MACROS=1 $(TEST_ENV) $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_FILTER)'
 
 # The demo: the copying-memory task with an orthogonal RNN, built in release mode (debug

@@ -48,7 +48,7 @@ struct EigenspaceCommand: ParsableCommand {
     }
 
     final class Parametrized: Layer {
-        @Constrained<Double> var frame: Tensor<Double>
+        @AnyConstrained<Double> var frame: Tensor<Double>
         init(_ start: Tensor<Double>) { _frame = Constrained(wrappedValue: start, Orthogonal<Double>()) }
     }
 

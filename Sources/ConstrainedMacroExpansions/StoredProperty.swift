@@ -28,18 +28,23 @@ struct StoredProperty {
         }
     }
 
-    /// The attribute named `name` on the declaration, if any.
+    /// The attribute named `name` on the declaration, if any, with or without generic
+    /// arguments (`@OnManifold<Double>` is named `OnManifold`).
     func attribute(_ name: String) -> AttributeSyntax? {
         for element in variable.attributes {
-            if let attribute = element.as(AttributeSyntax.self),
-               attribute.attributeName.trimmedDescription == name { return attribute }
+            guard let attribute = element.as(AttributeSyntax.self) else { continue }
+            let written = attribute.attributeName.as(IdentifierTypeSyntax.self)?.name.text
+                ?? attribute.attributeName.trimmedDescription
+            if written == name { return attribute }
         }
         return nil
     }
 
-    /// The tensor wrapper the property is declared with.
+    /// The tensor wrapper the property is declared with (``AnyConstrained`` is the erased
+    /// `Constrained`).
     var tensorWrapper: AttributeSyntax? {
-        attribute("Constrained") ?? attribute("Parameter") ?? attribute("Buffer") ?? attribute("OnManifold")
+        attribute("Constrained") ?? attribute("AnyConstrained") ?? attribute("Parameter") ?? attribute("Buffer")
+            ?? attribute("OnManifold")
     }
 
     /// The property's type as written, without optionals' sugar removed.

@@ -67,4 +67,35 @@ struct LayerExpansionTests {
             }
             """)
     }
+
+    @Test func erasedAndExplicitlyTypedWrappersAreTensorWrappers() {
+        expectExpansion(
+            """
+            @Layer
+            final class Model {
+                @AnyConstrained var weight: Tensor<Double>
+                @OnManifold<Double> var frame: Tensor<Double>
+                init() {}
+            }
+            """,
+            expandedSource: """
+            final class Model {
+                @AnyConstrained var weight: Tensor<Double>
+                @OnManifold<Double> var frame: Tensor<Double>
+                init() {}
+
+                /// The layer's mode and cached traversal.
+                public let layerState = LayerState()
+
+                /// The layer's tensors and nested layers, as declared.
+                public func traverse(with visitor: TraversalVisitor) throws {
+                    try visitor.visit(self._weight, named: "weight")
+                    try visitor.visit(self._frame, named: "frame")
+                }
+            }
+
+            extension Model: Layer {
+            }
+            """)
+    }
 }

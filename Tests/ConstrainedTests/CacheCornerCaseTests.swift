@@ -16,7 +16,7 @@ struct Dialled: Parametrization {
 
 /// A parametrization whose `forward` reads another constrained property (a tied weight).
 final class Tie: @unchecked Sendable {
-    var other: Constrained<Double>?
+    var other: AnyConstrained<Double>?
 }
 
 struct ReadsOther: Parametrization {
@@ -43,7 +43,7 @@ struct CacheCornerCaseTests {
     @Test func aFailedAssignEmptiesAStateSlotTheRightInverseCreated() throws {
         // The right inverse of `Positive() >>> WeightNorm()` runs WeightNorm's first, which
         // creates g; then Positive's throws on the negative entry.
-        let w = Constrained<Double>(Positive() >>> WeightNorm(dim: nil))
+        let w = AnyConstrained<Double>(Positive() >>> WeightNorm(dim: nil))
         let p = try #require(w.parametrization(as: Composed<Positive<Double>, WeightNorm<Double>>.self))
         #expect(p.second.$g.storedValue == nil)
         let error = #expect(throws: ConstrainedError.self) { try w.assign(Tensor<Double>([-1, 2])) }
@@ -84,8 +84,8 @@ struct CacheCornerCaseTests {
 
     @Test func aParametrizationMayReadAnotherPropertyWhileItIsRead() throws {
         let tie = Tie()
-        let b = Constrained(wrappedValue: Tensor<Double>([10, 20]), PlusOne<Double>())
-        let a = Constrained(wrappedValue: Tensor<Double>([1, 2]), ReadsOther(tie: tie))
+        let b = AnyConstrained<Double>(wrappedValue: Tensor<Double>([10, 20]), PlusOne<Double>())
+        let a = AnyConstrained<Double>(wrappedValue: Tensor<Double>([1, 2]), ReadsOther(tie: tie))
         tie.other = b
         a.invalidate()
         #expect(try a.value().scalars == [11, 22])
@@ -102,8 +102,8 @@ struct CacheCornerCaseTests {
 
     @Test func propertiesWhoseParametrizationsReadEachOtherThrowInsteadOfDeadlocking() throws {
         let (tieA, tieB) = (Tie(), Tie())
-        let a = Constrained(wrappedValue: Tensor<Double>([1]), ReadsOther(tie: tieA))
-        let b = Constrained(wrappedValue: Tensor<Double>([2]), ReadsOther(tie: tieB))
+        let a = AnyConstrained<Double>(wrappedValue: Tensor<Double>([1]), ReadsOther(tie: tieA))
+        let b = AnyConstrained<Double>(wrappedValue: Tensor<Double>([2]), ReadsOther(tie: tieB))
         tieA.other = b
         tieB.other = a
         a.invalidate()

@@ -54,7 +54,7 @@ struct ParametrizationTests {
     }
 
     @Test func readingBeforeAnyValueThrowsNoValue() {
-        let property = Constrained<Double>(Scale<Double>(factor: 2))
+        let property = AnyConstrained<Double>(Scale<Double>(factor: 2))
         let error = #expect(throws: ConstrainedError.self) { try property.value() }
         #expect(error?.cause == .noValue && error?.operation == "read")
     }
@@ -185,7 +185,7 @@ struct ParametrizationTests {
     @Test func anErasedParametrizationAddsNoNameToItsState() throws {
         let chosen: any Parametrization<Double> = Shift<Double>(3, size: 1)
         final class M: Layer {
-            @Constrained var w: Tensor<Double>
+            @AnyConstrained var w: Tensor<Double>
             init(_ p: any Parametrization<Double>) {
                 _w = Constrained(wrappedValue: Tensor([4]), PlusOne<Double>() >>> AnyParametrization(p))
             }
@@ -232,7 +232,7 @@ final class RemovalModel<S: TensorScalar>: Layer {
 /// `Shift(0) >>> Shift(1)` whose first right inverse fails after the second's succeeded
 /// (and recorded the value it inverted in its buffer).
 final class FailingInverseModel<S: TensorScalar>: Layer {
-    @Constrained var w: Tensor<S>
+    @AnyConstrained var w: Tensor<S>
     init() {
         var failing = Shift<S>(0, size: 2)
         failing.failsOnInverse = true
@@ -242,6 +242,6 @@ final class FailingInverseModel<S: TensorScalar>: Layer {
 }
 
 final class RuntimeModel<S: TensorScalar>: Layer {
-    @Constrained var w: Tensor<S>
+    @AnyConstrained var w: Tensor<S>
     init() { _w = Constrained(wrappedValue: Tensor<S>([4, 8])) }
 }

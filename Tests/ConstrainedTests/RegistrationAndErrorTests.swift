@@ -28,7 +28,7 @@ struct RegistrationAndErrorTests {
     @Test func registrationAtTheDeclarationSeesTheInitialValuesShape() {
         let log = ShapeLog()
         final class M: Layer {
-            @Constrained var v: Tensor<Double>
+            @AnyConstrained var v: Tensor<Double>
             init(_ log: ShapeLog) { _v = Constrained(wrappedValue: Tensor([1, 2, 3]), VectorsOnly(log: log)) }
         }
         let m = M(log)
@@ -38,7 +38,7 @@ struct RegistrationAndErrorTests {
 
     @Test func aPropertyDeclaredWithoutAValueRegistersOnItsFirstAssignment() throws {
         let log = ShapeLog()
-        let w = Constrained<Double>(VectorsOnly(log: log))
+        let w = AnyConstrained<Double>(VectorsOnly(log: log))
         #expect(log.shapes.isEmpty)
         try w.assign(Tensor([2, 4]))
         #expect(log.shapes == [[2]])

@@ -83,7 +83,7 @@ enum TestError: Error { case rightInverseFailed }
 /// parameter.
 final class CountingModel<Scalar: TensorScalar>: Layer {
     let counter = CountingSquare<Scalar>()
-    @Constrained var w: Tensor<Scalar>
+    @AnyConstrained var w: Tensor<Scalar>
     @Parameter var b: Tensor<Scalar>
 
     init(_ values: [Scalar] = [1, 2, 3]) {

@@ -83,7 +83,7 @@ struct TensorStorageTests {
 
     @Test func descriptionIsNumpyLikeAndSummarisesLargeTensors() {
         let t = Tensor<Double>(shape: [2, 2], scalars: [1, 2.5, -3, 4])
-        #expect(t.description == "Tensor<Double>(shape: [2, 2])\n[[1., 2.5],\n [-3., 4.]]")
+        #expect(t.description == "Tensor<Double>(shape: [2, 2])\n[[ 1.0,  2.5],\n [-3.0,  4.0]]")
         let big = Tensor<Float>.zeros([2000]).description
         #expect(big.contains("..."))
         #expect(big.count < 200)

@@ -6,7 +6,7 @@
 /// value in the new chart (the chart's origin). Call it through the property,
 /// `try $w.updateBase()`, which finds every part adopting this protocol, also inside
 /// compositions, and stores the new original.
-public protocol BaseUpdating: Parametrization {
+public protocol BaseUpdating: ContainsBaseUpdating {
     /// Moves the base to `forward(original)` and returns the original of the same value in
     /// the new chart.
     mutating func updateBase(original: Tensor<Scalar>) throws -> Tensor<Scalar>

@@ -37,20 +37,20 @@ extension AnyParametrization: MutableParts {
 }
 
 extension Constrained {
-    /// The parts of the parametrization that have type `P`, in order, compositions and
+    /// The parts of the parametrization that have type `Part`, in order, compositions and
     /// type-erased wrappers looked through: `$w.parts(ofType: SpectralNorm<Double>.self)`.
     ///
     /// Copies: tensors they hold with `@Parameter`/`@Buffer` are shared with the property.
-    public func parts<P: Parametrization>(ofType type: P.Type) -> [P] {
+    public func parts<Part: Parametrization>(ofType type: Part.Type) -> [Part] {
         state.withLock { s in
             guard s.isParametrized else { return [] }
             return ParametrizationReflection.parts(of: s.parametrization).compactMap { part in
-                (part as? AnyParametrization<Scalar>)?.base as? P ?? part as? P
+                (part as? AnyParametrization<Scalar>)?.base as? Part ?? part as? Part
             }
         }
     }
 
-    /// Runs `body` on every part of type `P` of the parametrization, in place, compositions
+    /// Runs `body` on every part of type `Part` of the parametrization, in place, compositions
     /// included; then drops the cache and finds the parametrization's tensors again.
     ///
     /// ```swift
@@ -58,19 +58,19 @@ extension Constrained {
     /// ```
     ///
     /// - Returns: how many parts `body` ran on.
-    /// - Throws: ``ConstrainedError`` (`.invalidArgument`) when no part has type `P` (nothing
+    /// - Throws: ``ConstrainedError`` (`.invalidArgument`) when no part has type `Part` (nothing
     ///   runs then), or what `body` throws (parts it already ran on keep their changes).
     @discardableResult
-    public func modifyParts<P: Parametrization>(ofType type: P.Type, _ body: (inout P) throws -> Void) throws -> Int {
+    public func modifyParts<Part: Parametrization>(ofType type: Part.Type, _ body: (inout Part) throws -> Void) throws -> Int {
         guard !parts(ofType: type).isEmpty else {
-            throw state.withLock { Self.noPart("\(P.self)", operation: "modifyParts", in: $0) }
+            throw state.withLock { Self.noPart("\(Part.self)", operation: "modifyParts", in: $0) }
         }
         return try modifyParametrization { parametrization in
             var count = 0
             var erased: any Parametrization = parametrization
             defer { parametrization = erased as! any Parametrization<Scalar> }
             try forEachLeafPart(of: &erased) { part in
-                guard var typed = part as? P else { return }
+                guard var typed = part as? Part else { return }
                 try body(&typed)
                 part = typed
                 count += 1
@@ -79,21 +79,13 @@ extension Constrained {
         }
     }
 
-    /// Moves the base of every part adopting ``BaseUpdating`` (an ``Orthogonal`` with
-    /// trivialisation, alone or inside a composition) to the current point, and stores the
-    /// original that gives the same value in the new charts, up to rounding.
-    ///
-    /// For a part after others (`a >>> Orthogonal()`), its new input is mapped back through
-    /// the right inverses of the parts before it. Optimizer state kept for the original
-    /// (momentum) refers to the old chart; reset it if that matters.
-    ///
-    /// - Throws: ``ConstrainedError`` (`.invalidArgument`) when no part adopts
-    ///   ``BaseUpdating``, `.noValue` without a value, or what a part's `updateBase`, forward
-    ///   or right inverse throws; the property is then unchanged.
-    public func updateBase() throws {
+    /// Moves the base of every part adopting ``BaseUpdating`` to the current point and stores
+    /// the original that gives the same value in the new charts; the implementation of every
+    /// `updateBase()` (typed and erased).
+    func updateBaseParts() throws {
         try state.withLock { s in
             guard s.isParametrized,
-                  ParametrizationReflection.parts(of: s.parametrization).contains(where: Self.isBaseUpdating) else {
+                  ParametrizationReflection.parts(of: s.parametrization).contains(where: isBaseUpdatingPart) else {
                 throw Self.noPart("BaseUpdating", operation: "updateBase", in: s)
             }
             guard var x = s.original?.detached() else {
@@ -103,14 +95,14 @@ extension Constrained {
             var erased: any Parametrization = s.parametrization
             var leaves: [any Parametrization] = []
             forEachLeafPart(of: &erased) { leaves.append($0) }
-            let last = leaves.lastIndex(where: Self.isBaseUpdating)!
+            let last = leaves.lastIndex(where: isBaseUpdatingPart)!
             do {
                 try withoutRecording {
                     // Each base-updating part gets its input; its new input is pulled back
                     // through the parts before it, in reverse order.
                     var input = x
                     for k in 0...last {
-                        if Self.isBaseUpdating(leaves[k]) {
+                        if isBaseUpdatingPart(leaves[k]) {
                             let newInput = try Self.updateBase(of: &leaves[k], input: input)
                             var y = newInput
                             for j in stride(from: k - 1, through: 0, by: -1) {
@@ -139,10 +131,6 @@ extension Constrained {
         }
     }
 
-    private static func isBaseUpdating(_ part: any Parametrization) -> Bool {
-        part is any BaseUpdating
-    }
-
     private static func updateBase(of part: inout any Parametrization, input: Tensor<Scalar>) throws -> Tensor<Scalar> {
         func update<B: BaseUpdating>(_ b: inout B) throws -> Tensor<Scalar> {
             try b.updateBase(original: input as! Tensor<B.Scalar>) as! Tensor<Scalar>
@@ -166,4 +154,9 @@ extension Constrained {
         return ConstrainedError(operation, subject: what, key: s.key, shape: s.original?.shape,
                                 cause: .invalidArgument("no part of the parametrization is a \(type)"))
     }
+}
+
+/// Whether `part` adopts ``BaseUpdating``.
+private func isBaseUpdatingPart(_ part: any Parametrization) -> Bool {
+    part is any BaseUpdating
 }

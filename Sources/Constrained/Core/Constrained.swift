@@ -37,10 +37,21 @@ import Synchronization
 /// throws, or assigning `w = y` when the right inverse throws (or there is none), stops the
 /// program with the error. `try $w.value()` and `try $w.assign(y)` are the throwing forms.
 ///
+/// **Typed operations.** The wrapper's second generic parameter `P` is the parametrization's
+/// type as declared, inferred from the attribute: `@Constrained(Orthogonal())` is a
+/// `Constrained<Double, Orthogonal<Double>>`, and `@Constrained(Skew() >>> MatrixExp())` a
+/// `Constrained<Double, Composed<Skew<Double>, MatrixExp<Double>>>`. Operations that belong to
+/// one kind of parametrization are offered only where `P` has it: `$w.updateBase()` compiles
+/// for an ``Orthogonal`` (alone or in a composition) and not for a ``Positive``. Layers whose
+/// constraint is chosen at run time (``Linear``, ``Conv2d``, ``RNNCell``) hold the erased form
+/// ``AnyConstrained`` (`P` is ``AnyParametrization``), where those operations check at run time
+/// and throw.
+///
 /// The wrapper is a class (a reference to the property's state, shared by copies), and `$w`
 /// is the wrapper itself.
 @propertyWrapper
-public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
+public final class Constrained<Scalar: TensorScalar, P: Parametrization>: @unchecked Sendable
+where P.Scalar == Scalar {
     /// The owner id the gradient tape keys the original's leaves on.
     @usableFromInline let slotID = OwnerID.next()
     @usableFromInline let state: Lock<State>
@@ -98,20 +109,31 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     ///
     /// - Precondition: the parametrization accepts the shape (``Parametrization/register(shape:)``)
     ///   and its right inverse, if any, succeeds on `wrappedValue`.
-    public init<P: Parametrization>(wrappedValue: Tensor<Scalar>, _ parametrization: P)
-    where P.Scalar == Scalar {
+    public convenience init(wrappedValue: Tensor<Scalar>, _ parametrization: P) {
+        self.init(registeringOrStop: parametrization, on: wrappedValue)
+    }
+
+    /// A property whose state is `state`, with its parametrization's tensors not yet claimed.
+    init(state s: State) {
+        state = Lock(s)
+    }
+
+    /// Registers `parametrization` (of any type: the erased form's initialisers use it too) on
+    /// the constrained value `value`, stopping the program when registration fails.
+    convenience init<Q: Parametrization>(registeringOrStop parametrization: Q, on value: Tensor<Scalar>)
+    where Q.Scalar == Scalar {
         var p = parametrization
         let original: Tensor<Scalar>
         do {
-            try Self.requireUnclaimed(p, subject: String(describing: P.self))
-            try p.register(shape: wrappedValue.shape)
-            original = try Self.initialOriginal(of: wrappedValue, under: &p)
+            try Self.requireUnclaimed(p, subject: String(describing: Q.self))
+            try p.register(shape: value.shape)
+            original = try Self.initialOriginal(of: value, under: &p)
         } catch {
-            fatalError("@Constrained(\(P.self)): registration on the initial value of shape \(wrappedValue.shape) failed: \(error)")
+            fatalError("@Constrained(\(Q.self)): registration on the initial value of shape \(value.shape) failed: \(error)")
         }
         var s = State(original: original, parametrization: p)
-        s.registeredShape = wrappedValue.shape
-        state = Lock(s)
+        s.registeredShape = value.shape
+        self.init(state: s)
         claimOrStop(s)
     }
 
@@ -119,17 +141,17 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// value of `shape`.
     ///
     /// - Throws: when the parametrization's state is held by another property.
-    init(original: Tensor<Scalar>, registered parametrization: any Parametrization<Scalar>, shape: [Int]) throws {
+    convenience init(original: Tensor<Scalar>, registered parametrization: any Parametrization<Scalar>, shape: [Int]) throws {
         var s = State(original: original.detached(), parametrization: parametrization)
         s.registeredShape = shape
+        self.init(state: s)
         try Self.claim(s.stateSlots, for: slotID, subject: s.subject, key: nil)
-        state = Lock(s)
     }
 
     /// The original for the constrained value `value`: `p.rightInverse(value)`, or `value`
     /// itself when `p` has no right inverse (as PyTorch's `register_parametrization`).
-    static func initialOriginal<P: Parametrization>(of value: Tensor<Scalar>, under p: inout P) throws -> Tensor<Scalar>
-    where P.Scalar == Scalar {
+    static func initialOriginal<Q: Parametrization>(of value: Tensor<Scalar>, under p: inout Q) throws -> Tensor<Scalar>
+    where Q.Scalar == Scalar {
         do {
             return try withoutRecording { try p.rightInverse(value.detached()) }.detached()
         } catch let error as ConstrainedError where error.cause == .noRightInverse {
@@ -137,22 +159,16 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
         }
     }
 
-    /// A property holding `wrappedValue` with no parametrization yet: a plain trainable tensor
-    /// (named `w`, not `w.original`) until ``parametrize(with:)`` registers one. For layers
-    /// whose constraint is chosen at run time, as PyTorch's `register_parametrization` on an
-    /// existing module.
-    public init(wrappedValue: Tensor<Scalar>) {
-        var s = State(original: wrappedValue.detached(), parametrization: Identity<Scalar>())
-        s.isParametrized = false
-        s.setStateSlots([])
-        state = Lock(s)
-    }
-
     /// Registers `parametrization` on a property without a value yet: assign one (`w = y`, which
     /// runs the right inverse, or `$w.original = x`) before reading it.
-    public init<P: Parametrization>(_ parametrization: P) where P.Scalar == Scalar {
+    public convenience init(_ parametrization: P) {
+        self.init(registeringWithoutValue: parametrization)
+    }
+
+    /// Registers `parametrization` (of any type) on a property without a value yet.
+    convenience init<Q: Parametrization>(registeringWithoutValue parametrization: Q) where Q.Scalar == Scalar {
         let s = State(original: nil, parametrization: parametrization)
-        state = Lock(s)
+        self.init(state: s)
         claimOrStop(s)
     }
 
@@ -160,8 +176,14 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     ///
     /// While a `GradientTape` records, the value is tracked on it (gradients reach the
     /// original). Setting runs the right inverse: see ``assign(_:)``.
+    ///
+    /// A generic caller the compiler cannot specialise (a generic layer's getter, as
+    /// ``Linear``'s `weight`) reaches the erased forms' specialisations below, whose reads
+    /// need no generic metadata lookups.
     @inlinable
     public var wrappedValue: Tensor<Scalar> {
+        @_specialize(where Scalar == Double, P == AnyParametrization<Double>)
+        @_specialize(where Scalar == Float, P == AnyParametrization<Float>)
         get {
             if GradientTape.recording == nil, let hit = state.withLock({ $0.untrackedHit() }) {
                 return hit
@@ -178,7 +200,7 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     /// The wrapper itself: `$w.original`, `$w.invalidate()`, `$w.cacheStatistics`, …
-    public var projectedValue: Constrained<Scalar> { self }
+    public var projectedValue: Constrained<Scalar, P> { self }
 
     /// The constrained value; the throwing form of reading the property.
     ///
@@ -349,8 +371,8 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// ```swift
     /// let sn = model.$weight.parametrization(as: SpectralNorm<Double>.self)
     /// ```
-    public func parametrization<P: Parametrization>(as type: P.Type) -> P? {
-        state.withLock { $0.parametrization as? P }
+    public func parametrization<Q: Parametrization>(as type: Q.Type) -> Q? {
+        state.withLock { $0.parametrization as? Q }
     }
 
     /// Runs `body` on the parametrization in place, then drops the cache (the
@@ -381,17 +403,17 @@ public final class Constrained<Scalar: TensorScalar>: @unchecked Sendable {
     /// and its state is numbered after theirs (`w.2.…` after parts 0 and 1).
     ///
     /// - Throws: what the right inverse throws; the property is then unchanged.
-    public func parametrize<P: Parametrization>(with parametrization: P) throws where P.Scalar == Scalar {
+    public func parametrize<Q: Parametrization>(with parametrization: Q) throws where Q.Scalar == Scalar {
         try state.withLock { s in
             guard let current = s.original else {
-                throw ConstrainedError("parametrize", subject: String(describing: P.self), cause: .noValue)
+                throw ConstrainedError("parametrize", subject: String(describing: Q.self), cause: .noValue)
             }
             // Every map of the catalogue keeps the shape, so the appended part maps values of
             // the original's shape too.
             var p = parametrization
             try p.register(shape: s.registeredShape ?? current.shape)
             let newSlots = ParametrizationReflection.slots(of: p)
-            try Self.claim(newSlots, for: slotID, subject: String(describing: P.self), key: s.key)
+            try Self.claim(newSlots, for: slotID, subject: String(describing: Q.self), key: s.key)
             if s.isParametrized {
                 s.parametrization = Composed(AnyParametrization(s.parametrization), p)
             } else {
@@ -509,7 +531,7 @@ extension Constrained: TypedTensorSlot {
 
     func setBoxedValue(_ boxed: Any) {
         guard let tensor = boxed as? Tensor<Scalar> else {
-            preconditionFailure("Constrained<\(Scalar.self)>: cannot store a \(type(of: boxed)) as the original")
+            preconditionFailure("Constrained<\(Scalar.self), \(P.self)>: cannot store a \(type(of: boxed)) as the original")
         }
         original = tensor
     }

@@ -86,7 +86,7 @@ public final class TraversalVisitor {
 
     /// A constrained property: its original `name.original` and its parametrization's tensors
     /// `name.0.u`, …, or plain `name` once the parametrization was removed.
-    public func visit<Scalar>(_ property: Constrained<Scalar>, named name: String) throws {
+    public func visit<Scalar, P>(_ property: Constrained<Scalar, P>, named name: String) throws {
         guard seenSlots.insert(ObjectIdentifier(property)).inserted else { return }
         let full = join(name)
         result.constrained.append((full, property))

@@ -1,4 +1,4 @@
-extension Constrained {
+extension Constrained where P == AnyParametrization<Scalar> {
     /// A constrained property with no constraint yet: it reads `value` back, traversal names
     /// it plain `w` (not `w.original`), and a layer can later put a parametrization on it.
     ///
@@ -21,7 +21,7 @@ extension Constrained {
         return open(parametrization, value)
     }
 
-    private static func open<P: Parametrization<Scalar>>(_ p: P, _ value: Tensor<Scalar>) -> Constrained {
+    private static func open<Q: Parametrization<Scalar>>(_ p: Q, _ value: Tensor<Scalar>) -> Constrained {
         Constrained(wrappedValue: value, p)
     }
 
@@ -35,9 +35,9 @@ extension Constrained {
         return try openRegistered(parametrization, value)
     }
 
-    private static func openRegistered<P: Parametrization<Scalar>>(_ p: P, _ value: Tensor<Scalar>) throws -> Constrained {
+    private static func openRegistered<Q: Parametrization<Scalar>>(_ p: Q, _ value: Tensor<Scalar>) throws -> Constrained {
         var p = p
-        try requireUnclaimed(p, subject: String(describing: P.self))
+        try requireUnclaimed(p, subject: String(describing: Q.self))
         try p.register(shape: value.shape)
         let original = try initialOriginal(of: value, under: &p)
         return try Constrained(original: original, registered: p, shape: value.shape)
@@ -75,9 +75,9 @@ extension Constrained {
         }
     }
 
-    private static func openStarting<P: Parametrization<Scalar>>(_ p: P, _ start: Tensor<Scalar>) throws -> Constrained {
+    private static func openStarting<Q: Parametrization<Scalar>>(_ p: Q, _ start: Tensor<Scalar>) throws -> Constrained {
         var p = p
-        try requireUnclaimed(p, subject: String(describing: P.self))
+        try requireUnclaimed(p, subject: String(describing: Q.self))
         try p.register(shape: start.shape)
         let slots = ParametrizationReflection.slots(of: p)
         let snapshot = slots.map { $0.slot.boxedValue() }

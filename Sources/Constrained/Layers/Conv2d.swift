@@ -29,7 +29,7 @@
 public final class Conv2d<Scalar: TensorScalar>: Layer {
     /// The kernel, `[outChannels, inChannels / groups, kh, kw]`: the constrained value when
     /// constrained.
-    @Constrained public var weight: Tensor<Scalar>
+    @AnyConstrained public var weight: Tensor<Scalar>
     let _bias: Parameter<Scalar>?
 
     /// The bias, `[outChannels]`, or nil. Settable when present.

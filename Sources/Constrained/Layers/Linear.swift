@@ -32,7 +32,7 @@
 /// and call ``linear(_:weight:bias:)``.
 public final class Linear<Scalar: TensorScalar>: Layer {
     /// The weight `W`, `[outputSize, inputSize]`: the constrained value when constrained.
-    @Constrained public var weight: Tensor<Scalar>
+    @AnyConstrained public var weight: Tensor<Scalar>
     let _bias: Parameter<Scalar>?
 
     /// The bias `b`, `[outputSize]`, or nil for a layer without one. Settable when present.

@@ -35,7 +35,7 @@ public final class RNNCell<Scalar: TensorScalar>: Layer {
     /// The input kernel `W_in`, `[hidden, inputSize]`.
     @Parameter public var input: Tensor<Scalar>
     /// The recurrent kernel `W_rec`, `[hidden, hidden]`: the constrained value when constrained.
-    @Constrained public var recurrent: Tensor<Scalar>
+    @AnyConstrained public var recurrent: Tensor<Scalar>
     let _bias: Parameter<Scalar>?
     /// The modReLU activation (with its bias) when the nonlinearity is ``Nonlinearity/modReLU``.
     public let modReLU: ModReLU<Scalar>?

@@ -7,7 +7,9 @@ struct PartsTests {
     final class Composed: Layer {
         @Constrained(Orthogonal<Double>(map: .cayley) >>> Scale<Double>(factor: 2)) var tail = Tensor<Double>.eye(4) * 2
         @Constrained(Scale<Double>(factor: 3) >>> Orthogonal<Double>(map: .matrixExp)) var head = Tensor<Double>.eye(4)
-        @Constrained(Positive<Double>()) var positive = Tensor<Double>.ones([3])
+        /// Erased, so that `updateBase()` compiles and its run-time check is what is tested.
+        @AnyConstrained var positive: Tensor<Double>
+        init() { _positive = Constrained(wrappedValue: .ones([3]), Positive<Double>()) }
     }
 
     @Test func updateBaseFindsAnOrthogonalPartFirstInAComposition() throws {
@@ -29,7 +31,7 @@ struct PartsTests {
         #expect(maxAbsoluteDifference(model.$head.original, expected) <= 1e-15)
     }
 
-    @Test func updateBaseWithoutABaseUpdatingPartThrowsNamingTheProperty() throws {
+    @Test func updateBaseOfTheErasedFormWithoutABaseUpdatingPartThrowsNamingTheProperty() throws {
         let model = Composed()
         _ = try model.structure()
         let original = model.$positive.original
@@ -60,5 +62,28 @@ struct PartsTests {
         #expect(throws: ConstrainedError.self) {
             try model.$tail.modifyParts(ofType: SpectralNorm<Double>.self) { _ in }
         }
+    }
+
+    @Test func typedUpdateBaseOnASphereKeepsTheValueAndResetsTheOriginal() throws {
+        final class Model: Layer {
+            @Constrained(Sphere<Double>(map: .exponential)) var direction = Tensor<Double>([0.6, 0.8, 0])
+        }
+        let model = Model()
+        model.$direction.original = Tensor<Double>([0.1, -0.2, 0.3])
+        let before = model.direction
+        try model.$direction.updateBase()
+        #expect(maxAbsoluteDifference(model.direction, before) <= 1e-15)
+        #expect(maxAbsoluteDifference(model.$direction.original, .zeros([3])) <= 1e-15)
+    }
+
+    @Test func typedUpdateBaseStillChecksAParametrizationRemovedAtRunTime() throws {
+        let model = Composed()
+        _ = try model.structure()
+        try model.$head.removeParametrization(keeping: .constrained)
+        let value = model.head
+        let error = #expect(throws: ConstrainedError.self) { try model.$head.updateBase() }
+        #expect(error?.key == "head")
+        #expect(error?.cause == .invalidArgument("no part of the parametrization is a BaseUpdating"))
+        #expect(model.head == value)
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// One property of a manifold, held by a layer so that optimizers and assignment see it.
 final class ManifoldHolder: Layer {
-    @Constrained var w: Tensor<Double>
+    @AnyConstrained var w: Tensor<Double>
     init<M: Manifold>(_ manifold: M, initial: Tensor<Double>) where M.Scalar == Double {
         _w = Constrained(wrappedValue: initial, manifold)
     }

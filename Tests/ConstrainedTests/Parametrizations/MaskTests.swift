@@ -2,7 +2,7 @@ import Testing
 @testable import Constrained
 
 final class MaskedModel: Layer {
-    @Constrained var w: Tensor<Double>
+    @AnyConstrained var w: Tensor<Double>
 
     init(_ initial: Tensor<Double>, mask: Tensor<Double>) {
         _w = Constrained(wrappedValue: initial, Mask(mask))

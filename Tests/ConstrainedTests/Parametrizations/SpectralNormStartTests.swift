@@ -3,7 +3,7 @@ import Testing
 
 /// A `Linear(3, 4)`-shaped weight without bias, for the seed example's fit.
 final class SpectralFitModel: Layer {
-    @Constrained var weight: Tensor<Double>
+    @AnyConstrained var weight: Tensor<Double>
 
     init(start: Tensor<Double>, _ p: SpectralNorm<Double>) {
         _weight = Constrained(wrappedValue: start, p)

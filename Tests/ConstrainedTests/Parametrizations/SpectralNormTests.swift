@@ -2,7 +2,7 @@ import Testing
 @testable import Constrained
 
 final class SpectralModel<S: TensorScalar>: Layer {
-    @Constrained var w: Tensor<S>
+    @AnyConstrained var w: Tensor<S>
 
     init(_ initial: Tensor<S>, dim: Int = 0) {
         _w = Constrained(wrappedValue: initial, SpectralNorm<S>(dim: dim))

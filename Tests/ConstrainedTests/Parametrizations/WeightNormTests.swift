@@ -2,7 +2,7 @@ import Testing
 @testable import Constrained
 
 final class WeightNormModel<S: TensorScalar>: Layer {
-    @Constrained var w: Tensor<S>
+    @AnyConstrained var w: Tensor<S>
 
     init(_ initial: Tensor<S>, dim: Int?) {
         _w = Constrained(wrappedValue: initial, WeightNorm<S>(dim: dim))
