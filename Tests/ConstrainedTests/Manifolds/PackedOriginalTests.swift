@@ -3,8 +3,8 @@ import Testing
 
 /// A property declared without a value, under a set whose original is packed.
 final class PackedHolder: Layer {
-    @Constrained var w: Tensor<Double>
-    init(_ p: some Parametrization<Double>) { _w = Constrained(p) }
+    @AnyConstrained var w: Tensor<Double>
+    init(_ p: some Parametrization<Double>) { _w = AnyConstrained(AnyParametrization(p)) }
 }
 
 /// Setting the original of a property declared without a value registers the parametrization
