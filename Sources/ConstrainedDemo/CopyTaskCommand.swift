@@ -94,6 +94,12 @@ struct CopyTaskCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Fresh batches the final held-out evaluation averages over.")
     var evaluationBatches: Int = 4
 
+    @Flag(help: "Stop training once the smoothed training loss is below 10% of the baseline (then evaluate).")
+    var stopWhenSolved = false
+
+    @Option(help: "Stop training after this many minutes of wall time (then evaluate and plot).")
+    var timeLimit: Double?
+
     func validate() throws {
         try Check.positive(steps, "--steps")
         try Check.range(delay, 1...100_000, "--delay")
@@ -106,6 +112,7 @@ struct CopyTaskCommand: ParsableCommand {
             throw ValidationError("--base-update-every needs the orthogonal model; drop it with --unconstrained.")
         }
         try Check.range(evaluationBatches, 1...1000, "--evaluation-batches")
+        if let timeLimit { try Check.positive(timeLimit, "--time-limit") }
         if let output { try Check.svgPath(output) }
         try Check.writable(outputPath)
     }
@@ -180,6 +187,15 @@ struct CopyTaskCommand: ParsableCommand {
             let rate = Double(step) / seconds(since: start)
             bar.update(step: step, detail: "smoothed loss \(formatted(average.value)) (baseline \(formatted(task.baseline))) "
                        + "smoothed recall acc \(formatted(100 * recentAccuracy.value, digits: 3))% \(formatted(rate, digits: 3)) steps/s")
+            // The average needs about 1 / weight = 20 steps to forget its start.
+            if stopWhenSolved && step >= 50 && average.value < task.baseline / 10 {
+                print("\nsolved: smoothed training loss \(formatted(average.value)) below 10% of the baseline at step \(step)")
+                break
+            }
+            if let timeLimit, seconds(since: start) > 60 * timeLimit {
+                print("\ntime limit: stopped after \(step) steps (\(formatted(timeLimit)) min)")
+                break
+            }
         }
         let elapsed = seconds(since: start)
 
