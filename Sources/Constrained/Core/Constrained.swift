@@ -402,7 +402,10 @@ where P.Scalar == Scalar {
     /// value becomes `parametrization(current)`, the original is unchanged, as PyTorch does),
     /// and its state is numbered after theirs (`w.2.…` after parts 0 and 1).
     ///
-    /// - Throws: what the right inverse throws; the property is then unchanged.
+    /// - Throws: what the right inverse throws, what `register(shape:)` throws, or
+    ///   ``ConstrainedError/Cause/invalidShape(_:)`` when a set with a packed original
+    ///   (``Parametrization/originalShape(forValueShape:)`` differs from the value's shape) is
+    ///   appended to a parametrized property; the property is then unchanged.
     public func parametrize<Q: Parametrization>(with parametrization: Q) throws where Q.Scalar == Scalar {
         try state.withLock { s in
             guard let current = s.original else {
@@ -411,7 +414,17 @@ where P.Scalar == Scalar {
             // Every map of the catalogue keeps the shape, so the appended part maps values of
             // the original's shape too.
             var p = parametrization
-            try p.register(shape: s.registeredShape ?? current.shape)
+            let valueShape = s.registeredShape ?? current.shape
+            if s.isParametrized {
+                // An appended part maps the chain's values, so it must take an original of the
+                // value's own shape: a set with a packed original (LowRank's factors) cannot.
+                let taken = try p.originalShape(forValueShape: valueShape)
+                guard taken == valueShape else {
+                    throw ConstrainedError("parametrize", subject: String(describing: p), key: s.key, shape: valueShape,
+                                           cause: .invalidShape("its original is packed (\(taken) for a value of shape \(valueShape)), so it cannot follow the parametrizations already on the property, whose values it would have to take as its original; compose it first instead (`p >>> existing`) or register it on a property of its own"))
+                }
+            }
+            try p.register(shape: valueShape)
             let newSlots = ParametrizationReflection.slots(of: p)
             try Self.claim(newSlots, for: slotID, subject: String(describing: Q.self), key: s.key)
             if s.isParametrized {

@@ -59,4 +59,27 @@ struct PackedOriginalTests {
         #expect(m.$w.original.shape == [6, 2])
         #expect(try (Mask(mask) >>> LowRank<Double>(rank: 2)).originalShape(forValueShape: [3, 2]) == [6, 2])
     }
+
+    @Test func appendingAPackedSetToAParametrizedPropertyThrowsAndKeepsTheProperty() throws {
+        let layer = Linear<Double>(3, 6, weight: Positive<Double>(), seed: 6)
+        let before = layer.$weight.original.scalars
+        let value = layer.weight.scalars
+        for p in [AnyParametrization(LowRank<Double>(rank: 2)), AnyParametrization(FixedRank<Double>(rank: 1)),
+                  AnyParametrization(AlmostOrthogonal<Double>(lambda: 0.5))] {
+            let error = #expect(throws: ConstrainedError.self) { try layer.$weight.parametrize(with: p) }
+            #expect(error?.operation == "parametrize" && error?.shape == [6, 3], "\(p)")
+            if case .invalidShape(let detail)? = error?.cause {
+                #expect(detail.contains("packed") && detail.contains("compose it first"), "\(p): \(detail)")
+            } else {
+                Issue.record("\(p): expected invalidShape, got \(String(describing: error))")
+            }
+            #expect(layer.$weight.original.scalars == before && layer.weight.scalars == value, "\(p)")
+            #expect(layer.$weight.description.contains("Positive") && !layer.$weight.description.contains(">>>"), "\(p)")
+        }
+        // A shape-keeping set is still appended, and a packed one registers on a plain property.
+        try layer.$weight.parametrize(with: Bounded<Double>(low: 0, high: 10))
+        let plain = Linear<Double>(3, 6, seed: 7)
+        try plain.$weight.parametrize(with: LowRank<Double>(rank: 2))
+        #expect(plain.$weight.original.shape == [6 + 3 + 1, 2] && plain.weight.shape == [6, 3])
+    }
 }
