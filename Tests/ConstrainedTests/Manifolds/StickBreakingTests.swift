@@ -5,7 +5,7 @@ import Testing
 @Suite("Simplex by stick-breaking")
 struct StickBreakingTests {
     @Test func lawsHoldForRandomShapes() async {
-        await propertyCheck(count: 10, input: Gen.int(in: 2...9), Gen.int(in: 0...2), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 10, input: Gen.int(in: 2...9), Gen.int(in: 0...2), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ Simplex<Double>(map: .stickBreaking) }, shape: Array(repeating: 2, count: batch) + [n], seed: seed)
         }
     }
