@@ -30,6 +30,20 @@ enum PropertySeed {
         }
     }()
 
+    /// A generator for case `index` of the check at `site`: SplitMix64 spreads the three numbers
+    /// over Xoshiro's whole state (whose first outputs would otherwise hang on one word of it).
+    static func generator(site: UInt64, index: Int) -> Xoshiro {
+        var mix = base ^ (site &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xBF58_476D_1CE4_E5B9)
+        func next() -> UInt64 {
+            mix &+= 0x9E37_79B9_7F4A_7C15
+            var z = mix
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        return Xoshiro(seed: (next(), next(), next(), next()))
+    }
+
     /// FNV-1a of the call site, so that two checks in one run draw different cases.
     static func site(_ location: SourceLocation) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -50,7 +64,7 @@ func reproduciblePropertyCheck<Value>(
 ) async {
     let site = PropertySeed.site(sourceLocation)
     for index in 0..<count {
-        var rng = Xoshiro(seed: (PropertySeed.base, site, UInt64(index), 0x9E37_79B9_7F4A_7C15))
+        var rng = PropertySeed.generator(site: site, index: index)
         let value = input.run(using: &rng)
         do {
             try await body(value)
