@@ -39,9 +39,10 @@ public enum Shape {
     /// The NumPy broadcast of two shapes: aligned at the trailing axis, each pair of extents
     /// equal or one of them 1.
     ///
-    /// - Precondition: the shapes broadcast; otherwise stops naming both shapes and `operation`.
+    /// - Precondition: the shapes broadcast; otherwise stops naming both shapes and `operation`
+    ///   (an autoclosure: a descriptive message costs nothing unless it is shown).
     @inlinable
-    public static func broadcast(_ a: [Int], _ b: [Int], operation: String = "broadcast") -> [Int] {
+    public static func broadcast(_ a: [Int], _ b: [Int], operation: @autoclosure () -> String = "broadcast") -> [Int] {
         if a == b { return a }
         let rank = Swift.max(a.count, b.count)
         var result = [Int](repeating: 1, count: rank)
@@ -49,7 +50,7 @@ public enum Shape {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
             precondition(da == db || da == 1 || db == 1,
-                         "\(operation): shapes \(a) and \(b) cannot be broadcast together")
+                         "\(operation()): shapes \(a) and \(b) cannot be broadcast together")
             result[i] = da == 1 ? db : da
         }
         return result
