@@ -92,6 +92,18 @@
         }                                                                                          \
         return p * (V)((k + (BIAS)) << (MANT));                                                    \
     }                                                                                              \
+    /* eˣ for 0 ≤ x ≤ 64 (NaN passes): as NAME##_expi without its clamp and its split scaling, \
+       which such arguments never need (2ⁿ with 0 ≤ n ≤ 93 is a normal number in both types). */ \
+    __attribute__((target(TARGET))) static inline V NAME##_expi_nonnegative(V x) {                \
+        const T magic = (T)1.5 * (T)(1LL << MANT);                                                 \
+        V t = FMA(x, (V){0} + (T)1.4426950408889634, (V){0} + magic);                              \
+        V n = t - magic;                                                                           \
+        V r = FMA(n, (V){0} - (LN2HI), x);                                                         \
+        r = FMA(n, (V){0} - (LN2LO), r);                                                           \
+        V p = EXPPOLY(V, r);                                                                       \
+        M k = (M)t - (M)((V){0} + magic);                                                          \
+        return p * (V)((k + (BIAS)) << (MANT));                                                    \
+    }                                                                                              \
     /* num/(d + err) for |err| ≤ ulp(d): q = num·(1/d), then one Newton step on the residual    \
        num − q(d + err) (FMA), so the rounding of 1 + e is divided out with one divide. (A      \
        hardware reciprocal estimate plus Newton steps instead measured no faster here.) */       \

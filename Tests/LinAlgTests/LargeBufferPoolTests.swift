@@ -19,6 +19,17 @@ struct LargeBufferPoolTests {
         #expect(second.scalars.allSatisfy { $0 == 2 })
     }
 
+    /// The output of an elementwise function of 10⁶ Doubles (8 MB, below glibc's largest mmap
+    /// threshold) is pooled too: glibc's heap faulted such a block's pages in on every call.
+    @Test func aBufferOfAFewMegabytesIsReused() {
+        let count = 1_000_003
+        var first: Tensor<Double>? = Tensor<Double>.zeros([count])
+        let address = first!.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        first = nil
+        let second = Tensor<Double>(shape: [count], repeating: 1)
+        #expect(second.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } == address)
+    }
+
     @Test func anotherSizeOrASmallBufferIsNotReused() {
         let pointer = LargeBufferPool.allocate(bytes: Self.size + 64)
         LargeBufferPool.release(pointer, bytes: Self.size + 64)

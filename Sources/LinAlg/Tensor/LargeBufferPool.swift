@@ -5,15 +5,17 @@ import Synchronization
 ///
 /// glibc's `malloc` serves blocks above its mmap threshold (at most 32 MiB) with a new `mmap`
 /// each time and unmaps them on `free`, so every step touches a 39 MiB `[T, B, H]` buffer's
-/// pages for the first time again: about 10,000 page faults, 40 ms of a 220 ms RNN step. Buffers
-/// of at least ``minimumBytes`` are instead returned here on release and handed out again for a
-/// request of exactly the same size (a step's sizes repeat), up to ``capacityBytes`` in all;
-/// what does not fit is freed at once. The contents of a reused buffer are undefined, as those
-/// of any new uninitialised storage.
+/// pages for the first time again: about 10,000 page faults, 40 ms of a 220 ms RNN step. Below
+/// that, its heap does not reliably keep freed megabytes either: the 8 MB output of `sigmoid`
+/// on 10⁶ Doubles faulted in all its 2,048 pages on every call (`perf record -e page-faults`
+/// on the benchmark). Buffers of at least ``minimumBytes`` are instead returned here on release
+/// and handed out again for a request of exactly the same size (a step's sizes repeat), up to
+/// ``capacityBytes`` in all; what does not fit is freed at once. The contents of a reused
+/// buffer are undefined, as those of any new uninitialised storage.
 @usableFromInline
 enum LargeBufferPool {
     /// Buffers below this size go straight to `malloc`/`free`, which reuses them well.
-    @usableFromInline static let minimumBytes = 16 << 20
+    @usableFromInline static let minimumBytes = 1 << 20
     /// The most memory the pool holds idle.
     static let capacityBytes = 1 << 30
     /// The most buffers the pool holds idle.
