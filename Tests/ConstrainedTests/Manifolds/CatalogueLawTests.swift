@@ -8,19 +8,19 @@ import Testing
 @Suite("Catalogue laws")
 struct CatalogueLawTests {
     @Test func grassmannianLawsHoldForRandomShapes() async {
-        await propertyCheck(count: 8, input: Gen.int(in: 1...7), Gen.int(in: 1...7), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { rows, columns, batch, seed in
+        await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...7), Gen.int(in: 1...7), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { rows, columns, batch, seed in
             try ManifoldLaws.check({ Grassmannian<Double>() }, shape: Array(repeating: 2, count: batch) + [rows, columns], seed: seed)
         }
     }
 
     @Test func simplexLawsHoldForRandomShapes() async {
-        await propertyCheck(count: 10, input: Gen.int(in: 1...9), Gen.int(in: 0...2), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 10, input: Gen.int(in: 1...9), Gen.int(in: 0...2), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ Simplex<Double>() }, shape: Array(repeating: 2, count: batch) + [n], seed: seed)
         }
     }
 
     @Test func lowerCholeskyLawsHoldForRandomShapes() async {
-        await propertyCheck(count: 10, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 10, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ LowerCholesky<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                    offSet: { $0 + Tensor<Double>.ones($0.shape).triu(1) * (n > 1 ? 1 : 0) - Tensor<Double>.eye(n) * (n > 1 ? 0 : 10) })
         }
@@ -71,7 +71,7 @@ struct CatalogueLawTests {
 @Suite("PositiveDefinite as a manifold")
 struct PositiveDefiniteManifoldTests {
     @Test func lawsHoldForEveryMapAndRandomShapes() async {
-        await propertyCheck(count: 8, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             for map in PositiveDefinite<Double>.Map.allCases {
                 try ManifoldLaws.check({ PositiveDefinite<Double>(map) }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                        originalScale: 0.3, offSet: { $0 * -1 })
@@ -101,7 +101,7 @@ struct PositiveDefiniteManifoldTests {
 @Suite("Rank sets")
 struct RankSetTests {
     @Test func lowRankLawsHoldForRandomShapesAndRanks() async {
-        await propertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
+        await reproduciblePropertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
             let rank = Int(seed % UInt64(min(m, k))) + 1
             // Off the set: adding the identity raises the rank above r (r below full rank).
             let off: (Tensor<Double>) -> Tensor<Double> = { y in y + Tensor<Double>.eye(rows: m, columns: k, batch: Array(y.shape.dropLast(2))) }
@@ -111,7 +111,7 @@ struct RankSetTests {
     }
 
     @Test func fixedRankLawsHoldForRandomShapesAndRanks() async {
-        await propertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
+        await reproduciblePropertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
             let rank = Int(seed % UInt64(min(m, k))) + 1
             // Off the set: the zero matrix has rank 0.
             try ManifoldLaws.check({ FixedRank<Double>(rank: rank) }, shape: Array(repeating: 2, count: batch) + [m, k], seed: seed,
@@ -120,7 +120,7 @@ struct RankSetTests {
     }
 
     @Test func almostOrthogonalLawsHoldForRandomShapesAndLambdas() async {
-        await propertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
+        await reproduciblePropertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { m, k, batch, seed in
             let lambda = [0.05, 0.3, 1.0][Int(seed % 3)]
             try ManifoldLaws.check({ AlmostOrthogonal<Double>(lambda: lambda) }, shape: Array(repeating: 2, count: batch) + [m, k], seed: seed,
                                    offSet: { $0 * 3 })
@@ -155,13 +155,13 @@ struct RankSetTests {
 @Suite("Correlation sets")
 struct CorrelationSetTests {
     @Test func correlationCholeskyLawsHoldForRandomShapes() async {
-        await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ CorrelationCholesky<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed)
         }
     }
 
     @Test func correlationLawsHoldForRandomShapes() async {
-        await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ Correlation<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed)
         }
     }
@@ -180,7 +180,7 @@ struct DoublyStochasticTests {
     @Test func lawsHoldForRandomShapes() async {
         // Few cases: each evaluation runs Sinkhorn to convergence, and gradientCheck evaluates
         // twice per entry. The round trip is exact only to the Sinkhorn tolerance (1.5e-10).
-        await propertyCheck(count: 2, input: Gen.int(in: 1...3), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 2, input: Gen.int(in: 1...3), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ DoublyStochastic<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                    roundTripTolerance: 1e-9, offSet: { $0 * 2 })
         }
@@ -195,7 +195,7 @@ struct DoublyStochasticTests {
 @Suite("Determinant sets")
 struct DeterminantSetTests {
     @Test func invertibleLawsHoldForRandomShapes() async {
-        await propertyCheck(count: 6, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 6, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             // Off the set: negating one row flips the determinant's sign.
             let flip: (Tensor<Double>) -> Tensor<Double> = { y in
                 let d = Tensor<Double>.diagonalMatrix(Tensor<Double>((0..<n).map { $0 == 0 ? -1.0 : 1.0 }))
@@ -206,7 +206,7 @@ struct DeterminantSetTests {
     }
 
     @Test func specialLinearLawsHoldForRandomShapes() async {
-        await propertyCheck(count: 6, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 6, input: Gen.int(in: 1...5), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ SpecialLinear<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                    offSet: { $0 * 2 })
         }

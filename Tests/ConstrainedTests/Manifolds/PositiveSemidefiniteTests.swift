@@ -5,14 +5,14 @@ import Testing
 @Suite("PositiveSemidefinite")
 struct PositiveSemidefiniteTests {
     @Test func lawsHoldForAnyRankAndRandomShapes() async {
-        await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             try ManifoldLaws.check({ PositiveSemidefinite<Double>() }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                    originalScale: 0.3, offSet: { $0 * -1 })
         }
     }
 
     @Test func lawsHoldForRankAtMostRAndRandomShapes() async {
-        await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             let rank = Int(seed % UInt64(n)) + 1
             try ManifoldLaws.check({ PositiveSemidefinite<Double>(rank: rank) }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                    offSet: { $0 * -1 })
@@ -20,7 +20,7 @@ struct PositiveSemidefiniteTests {
     }
 
     @Test func lawsHoldForAFixedRankAndRandomShapes() async {
-        await propertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+        await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             let rank = Int(seed % UInt64(n)) + 1
             try ManifoldLaws.check({ PositiveSemidefinite<Double>(fixedRank: rank) }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
                                    offSet: { $0 * -1 })
