@@ -35,9 +35,9 @@ struct GeotorchEquivalenceTests {
         let n = q.shape[q.rank - 2], batch = Array(q.shape.dropLast(2))
         try p.register(shape: batch + [n, n])
         if p.rankConstraint == .any {
-            // Ours: Q diag(|λ|) Qᵀ of the symmetric original Q diag(λ) Qᵀ.
-            let s = matmul(q * l.reshaped(to: batch + [1, rank]), transposed: false, q, transposed: true)
-            return try p.forward(s.triu())
+            // Ours: the eigen chart at the base Q, at its origin diag(λ).
+            p.frame!.base!.wrappedValue = q
+            return try p.forward(Tensor.diagonalMatrix(l))
         }
         var householder = Orthogonal<Double>(map: .householder, usesTrivialization: false)
         let original = concatenate([try householder.rightInverse(q), l.reshaped(to: batch + [1, rank])], alongAxis: q.rank - 2)
@@ -76,6 +76,17 @@ struct GeotorchEquivalenceTests {
                 value = try p.forward(try p.rightInverse(y0))
             case "pssd", "pssd_low_rank", "pssd_fixed_rank":
                 value = try positiveSemidefinite(c)
+            case "psd_chart", "pssd_chart":
+                // The same original and base: geotorch's value of the eigen chart.
+                if string(c, "set") == "psd_chart" {
+                    let p = PositiveDefinite<Double>(.eigen)
+                    p.frame!.base!.wrappedValue = c.input("base")
+                    value = try p.forward(c.input("x"))
+                } else {
+                    let p = PositiveSemidefinite<Double>()
+                    p.frame!.base!.wrappedValue = c.input("base")
+                    value = try p.forward(c.input("x"))
+                }
             default:
                 Issue.record("unknown set in \(c.name)")
                 continue
