@@ -166,7 +166,7 @@ public struct Hurwitz<Scalar: TensorScalar>: Manifold, RegisteredManifold {
         let upper = (Tensor<Scalar>.randomNormal(shape, using: &generator) * scale).triu(1)
         let g = Tensor<Scalar>.randomNormal(shape, using: &generator)
         let r = Tensor<Scalar>.eye(n) * Scalar(0.5) + matmul(g, transposed: false, g, transposed: true) * (scale * scale / 2)
-        let p = try PositiveDefinite<Scalar>(.eigen).sample(shape: shape, using: &generator)
+        let p = try PositiveDefinite<Scalar>(.spectral).sample(shape: shape, using: &generator)
         let a = matmul(upper - upper.transposed() - r, p)
         return alpha == 0 ? a : a - Tensor<Scalar>.eye(n) * alpha
     }

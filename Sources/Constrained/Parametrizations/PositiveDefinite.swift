@@ -7,25 +7,36 @@
 ///   by `jitter`, so `P` stays safely invertible even when a diagonal entry of `L` underflows.
 /// - `.exp`: `P = e^S` with `S = triu(X) + triu(X, 1)ᵀ` symmetric (``Symmetric``); the
 ///   eigenvalues of `P` are `e^{λ(S)}`. No jitter.
-/// - `.eigen`: `P = Q diag(softplus(λ)) Qᵀ` for the same symmetric `S = Q diag(λ) Qᵀ`
-///   (geotorch's `PSD` form with `f = softplus`): eigenvalues grow linearly rather than
-///   exponentially in the original. Differentiated by the Daleckii–Krein formula, exact also
-///   for repeated eigenvalues (the identity). No jitter.
+/// - `.eigen`: geotorch's `positive_definite` chart, `P = Q diag(softplus(d) + jitter) Qᵀ` with
+///   `d = diag(X)` and `Q = B · e^A`, `A = tril(X, −1) − tril(X, −1)ᵀ`, at an orthogonal base `B`
+///   (``frame``, dynamic trivialisation; see `EigenFrame.swift`). The diagonal sets the
+///   eigenvalues, the strictly lower triangle rotates the eigenvectors, the strictly upper
+///   triangle is unused. The jitter (default `10⁻⁶`, geotorch's `ε`) bounds the eigenvalues
+///   below. One matrix exponential and two matrix products per evaluation, no `eigh`.
+/// - `.spectral`: `P = Q diag(softplus(λ)) Qᵀ` for the symmetric `S = Q diag(λ) Qᵀ` built from
+///   the upper triangle: one `eigh` per evaluation, differentiated by the Daleckii–Krein
+///   formula, exact also for repeated eigenvalues (the identity). No jitter, no base.
 ///
 /// Batched. `P` is symmetric up to rounding (`L Lᵀ` is computed by one GEMM, which evaluates
-/// `(i, j)` and `(j, i)` by the same sums in different orders).
+/// `(i, j)` and `(j, i)` by the same sums in different orders); exactly symmetric for `.eigen`.
 ///
 /// **Right inverse (checked).** A matrix whose ``deviation(of:)`` exceeds the tolerance
 /// throws ``ConstrainedError/Cause/notInImage(_:)`` (the registration's value is projected).
 /// `.cholesky`: `C = cholesky(P − jitter·I)`, original `tril(C, −1) + diag(softplus⁻¹(diag C))`.
-/// `.exp`: the matrix logarithm through `eigh`. `.eigen`: `Q diag(softplus⁻¹(λ)) Qᵀ`. The upper
-/// triangle of the symmetric result is kept.
+/// `.exp`: the matrix logarithm through `eigh`. `.spectral`: `Q diag(softplus⁻¹(λ)) Qᵀ`; the
+/// upper triangle of the symmetric result is kept. `.eigen`: one `eigh`, `P = V diag(μ) Vᵀ`
+/// with `μ` ascending; the base becomes `V` and the original `diag(softplus⁻¹(μ − jitter))`
+/// (the chart's origin). ``updateBase(original:)`` (`try $w.updateBase()`) moves the base to
+/// the current `Q` and clears the original's off-diagonal part, keeping the value.
 ///
 /// **Set.** Deviation: the largest of the asymmetry `max |P − Pᵀ|` and `floor − λ_min(P)`
-/// (floor: `jitter` for `.cholesky`, else 0), divided by `max(1, max |P|)`; tolerance `10 · n · ε`.
-/// Projection: symmetrise, then raise every eigenvalue to at least the floor plus the
-/// tolerance (nearest in Frobenius norm). Sample: `Q diag(floor + e^{N(0, 1/4)}) Qᵀ` with `Q`
-/// Haar: a log-normal spectrum in uniformly random directions.
+/// (floor: `jitter` for `.cholesky` and `.eigen`, else 0), divided by `max(1, max |P|)`;
+/// tolerance `10 · n · ε`. Projection: symmetrise, then raise every eigenvalue to at least the
+/// floor plus the tolerance (nearest in Frobenius norm). Sample: `Q diag(floor + e^{N(0, 1/4)}) Qᵀ`
+/// with `Q` Haar: a log-normal spectrum in uniformly random directions.
+///
+/// **Checkpoints.** `.eigen` saves its base as `w.0.frame.base` (`(…, n, n)`), and in the
+/// PyTorch layout as geotorch does, `parametrizations.w.0.0.base`.
 ///
 /// **Bad input.** A negative or non-finite jitter throws at registration.
 ///
@@ -33,15 +44,17 @@
 /// @Constrained(PositiveDefinite()) var covariance = Tensor<Double>.eye(3)
 /// @Constrained(PositiveDefinite(.eigen)) var metric = Tensor<Double>.eye(4)
 /// ```
-public struct PositiveDefinite<Scalar: TensorScalar>: Manifold {
+public struct PositiveDefinite<Scalar: TensorScalar>: Manifold, BaseUpdating {
     /// How the matrix is built from the original.
     public enum Map: String, Sendable, CaseIterable, CustomStringConvertible {
         /// `L Lᵀ + jitter·I` with a softplus-positive diagonal of `L`.
         case cholesky
         /// `e^S` of the symmetric part built from the upper triangle.
         case exp
-        /// `Q diag(softplus(λ)) Qᵀ` of the same symmetric `S`.
+        /// `Q diag(softplus(d) + jitter) Qᵀ` with `Q = B · e^A`: geotorch's eigen chart.
         case eigen
+        /// `Q diag(softplus(λ)) Qᵀ` of the same symmetric `S` as `.exp`, through `eigh`.
+        case spectral
 
         /// The case's name.
         public var description: String { rawValue }
@@ -49,17 +62,27 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Manifold {
 
     /// The construction used.
     public let map: Map
-    /// Added to the diagonal of `L Lᵀ` (`.cholesky` only).
+    /// Added to the diagonal of `L Lᵀ` (`.cholesky`) or to the eigenvalues (`.eigen`); 0 for
+    /// the other maps.
     public let jitter: Scalar
+    /// The rotation `Q = B · e^A` of `.eigen`, whose base `B` is saved as `w.0.frame.base`;
+    /// nil for the other maps.
+    public let frame: Orthogonal<Scalar>?
     /// The registered shape.
     public private(set) var shape: [Int]?
     var isRegistering = false
 
     /// Positive definite matrices through `map`, with `jitter` added to the diagonal for
-    /// `.cholesky` (checked at registration: it must be non-negative and finite).
-    public init(_ map: Map = .cholesky, jitter: Scalar = 1e-5) {
+    /// `.cholesky` (default `10⁻⁵`) or to the eigenvalues for `.eigen` (default `10⁻⁶`, as
+    /// geotorch); checked at registration: it must be non-negative and finite.
+    public init(_ map: Map = .cholesky, jitter: Scalar? = nil) {
         self.map = map
-        self.jitter = jitter
+        switch map {
+        case .cholesky: self.jitter = jitter ?? Scalar(1e-5)
+        case .eigen: self.jitter = jitter ?? Scalar(1e-6)
+        case .exp, .spectral: self.jitter = jitter ?? 0
+        }
+        self.frame = map == .eigen ? EigenFrame.makeFrame() : nil
     }
 
     /// `PositiveDefinite(n: 3, map: cholesky, jitter: 1e-05)`.
@@ -67,12 +90,12 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Manifold {
         var settings: [String] = []
         if let n = shape?.last { settings.append("n: \(n)") }
         settings.append("map: \(map)")
-        if map == .cholesky { settings.append("jitter: \(jitter)") }
+        if map == .cholesky || map == .eigen { settings.append("jitter: \(jitter)") }
         return "PositiveDefinite(\(settings.joined(separator: ", ")))"
     }
 
-    /// The smallest eigenvalue the values have: `jitter` for `.cholesky`, else 0.
-    var floor: Scalar { map == .cholesky ? jitter : 0 }
+    /// The smallest eigenvalue the values have: `jitter` for `.cholesky` and `.eigen`, else 0.
+    var floor: Scalar { map == .cholesky || map == .eigen ? jitter : 0 }
 
     func validate(_ shape: [Int], operation: String) throws {
         guard jitter >= 0 && jitter.isFinite else {
@@ -89,7 +112,7 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Manifold {
         isRegistering = true
     }
 
-    /// `L Lᵀ + jitter·I`, `e^S` or `Q diag(softplus(λ)) Qᵀ`.
+    /// `L Lᵀ + jitter·I`, `e^S`, `Q diag(softplus(d) + jitter) Qᵀ` or `Q diag(softplus(λ)) Qᵀ`.
     ///
     /// - Throws: ``ConstrainedError`` for a non-square input or a bad jitter.
     @_specialize(where Scalar == Float)
@@ -105,6 +128,9 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Manifold {
         case .exp:
             return try matrixExp(try Symmetric<Scalar>().forward(x))
         case .eigen:
+            let jitter = self.jitter
+            return try EigenFrame.value(x, frame: frame!) { d in jitter == 0 ? softplus(d) : softplus(d) + jitter }
+        case .spectral:
             return try SpectralFunction.apply(try Symmetric<Scalar>().forward(x), operation: "forward",
                                               subject: description, { Pointwise.softplus($0) },
                                               derivative: { Pointwise.sigmoid($0) })
@@ -133,7 +159,16 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Manifold {
                 let c = try cholesky(jitter == 0 ? p : p - Tensor<Scalar>.eye(n) * jitter)
                 let d = c.diagonal().map { Pointwise.softplusInverse($0) }
                 return c.tril(-1) + Tensor.diagonalMatrix(d)
-            case .exp, .eigen:
+            case .eigen:
+                let jitter = self.jitter
+                let (base, original) = try EigenFrame.chart(of: p) { values in
+                    // Eigenvalues within the tolerance of the floor map to a very negative
+                    // diagonal, not to −∞.
+                    values.map { Pointwise.softplusInverse(Swift.max($0 - jitter, Scalar.leastNormalMagnitude)) }
+                }
+                frame!.base!.wrappedValue = base
+                return original
+            case .exp, .spectral:
                 // Symmetrise first: eigh reads one triangle, and the value may carry rounding.
                 let (values, vectors) = try eigh((p + p.transposed()) * Scalar(0.5))
                 if let bad = values.scalars.first(where: { !($0 > 0) }) {
@@ -146,6 +181,22 @@ public struct PositiveDefinite<Scalar: TensorScalar>: Manifold {
                 return matmul(scaled, transposed: false, vectors, transposed: true).triu()
             }
         }
+    }
+
+    /// Moves the base of `.eigen` to the current eigenvectors `Q` and returns the original of
+    /// the same value at the new base: the diagonal of `x`, zero elsewhere.
+    ///
+    /// Call it through the property, which also stores the new original: `try $w.updateBase()`.
+    ///
+    /// - Throws: ``ConstrainedError`` for another map (only `.eigen` has a base) or a
+    ///   non-square `x`.
+    public mutating func updateBase(original x: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        try validate(x.shape, operation: "updateBase")
+        guard var frame else {
+            throw ConstrainedError("updateBase", subject: description, shape: x.shape,
+                                   cause: .invalidArgument("only map: .eigen has a base"))
+        }
+        return try EigenFrame.updateBase(&frame, original: x)
     }
 
     /// `max(max |P − Pᵀ|, floor − λ_min(P)) / max(1, max |P|)` over the batch (relative to

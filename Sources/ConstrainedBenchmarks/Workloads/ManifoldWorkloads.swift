@@ -12,11 +12,14 @@ import Constrained
 /// - `sphere` (`n` = 64/256): `Sphere()` on the `n` rows of an `n × n` matrix (normalisation;
 ///   geotorch: `sphere(embedded=True)`).
 /// - `grassmannian` (`n × n/4`), `low_rank` and `fixed_rank` (`n × n`, rank `n/4`),
-///   `almost_orthogonal` (`λ = 0.5`), `invertible`, `sln`, `positive_definite` (eigen form):
-///   the geotorch constraint of the same name (its defaults: `expm`, `softplus`; `lam=0.5`).
-/// - `positive_semidefinite` (`n × n`), `positive_semidefinite_low_rank` and `_fixed_rank`
-///   (rank `n/4`), `hurwitz` (`α = 10⁻³`, geotorch's `alpha_stable` default): geotorch's
-///   constraints of those names (`alpha_stable` for Hurwitz), whose maps differ from ours.
+///   `almost_orthogonal` (`λ = 0.5`), `invertible`, `sln`: the geotorch constraint of the same
+///   name (its defaults: `expm`, `softplus`; `lam=0.5`).
+/// - `positive_definite` (`PositiveDefinite(.eigen)`) and `positive_semidefinite`
+///   (`PositiveSemidefinite()`), `n × n`: geotorch's eigen chart, the same map as geotorch's
+///   `positive_definite` / `positive_semidefinite` (one `expm` at a base, no `eigh`).
+/// - `positive_semidefinite_low_rank` and `_fixed_rank` (rank `n/4`), `hurwitz` (`α = 10⁻³`,
+///   geotorch's `alpha_stable` default): geotorch's constraints of those names
+///   (`alpha_stable` for Hurwitz), whose maps differ from ours.
 /// - `simplex`, `simplex_stick_breaking`, `lower_cholesky`, `correlation_cholesky`,
 ///   `doubly_stochastic` (`n × n`): no geotorch peer (torch.distributions' transforms, or
 ///   beyond both).

@@ -35,21 +35,49 @@ struct GeotorchEquivalenceTests {
         let n = q.shape[q.rank - 2], batch = Array(q.shape.dropLast(2))
         try p.register(shape: batch + [n, n])
         if p.rankConstraint == .any {
-            // Ours: Q diag(|λ|) Qᵀ of the symmetric original Q diag(λ) Qᵀ.
-            let s = matmul(q * l.reshaped(to: batch + [1, rank]), transposed: false, q, transposed: true)
-            return try p.forward(s.triu())
+            // Ours: the eigen chart at the base Q, at its origin diag(λ).
+            p.frame!.base!.wrappedValue = q
+            return try p.forward(Tensor.diagonalMatrix(l))
         }
         var householder = Orthogonal<Double>(map: .householder, usesTrivialization: false)
         let original = concatenate([try householder.rightInverse(q), l.reshaped(to: batch + [1, rank])], alongAxis: q.rank - 2)
         return try p.forward(original)
     }
 
+    final class Chart: Layer {
+        @AnyConstrained var weight: Tensor<Double>
+        init<M: Manifold>(_ set: M, _ x: Tensor<Double>) throws where M.Scalar == Double {
+            _weight = Constrained(wrappedValue: Tensor<Double>.eye(x.shape[0]), set)
+            try $weight.setOriginal(x)
+        }
+    }
+
+    /// Our PyTorch-layout checkpoint names for a weight of the eigen chart, as geotorch's
+    /// `state_dict` lists them (sorted, comma-separated).
+    func geotorchKeys(_ set: String, _ x: Tensor<Double>) throws -> String {
+        let layer = set == "psd_chart" ? try Chart(PositiveDefinite<Double>(.eigen), x) : try Chart(PositiveSemidefinite<Double>(), x)
+        return try layer.checkpoint(layout: .pytorch).names.sorted().joined(separator: ",")
+    }
+
     @Test func everySharedSetGivesGeotorchsValue() throws {
         let cases = try Fixture.load("geotorch_manifolds").cases
-        #expect(cases.count == 31)
-        var worst = 0.0
-        defer { print("geotorch equivalence: worst max abs difference \(worst) over \(cases.count) cases") }
+        #expect(cases.count == 40)
+        var worst = 0.0, worstDiagonal = 0.0
+        defer { print("geotorch equivalence: worst max abs difference \(worst) in the values, \(worstDiagonal) in the right inverse's diagonal, over \(cases.count) cases") }
         for c in cases {
+            if string(c, "set") == "psd_chart_inverse" {
+                // The diagonal of the original: softplus⁻¹(λ − 10⁻⁶), λ ascending.
+                var p = PositiveDefinite<Double>(.eigen)
+                let y0: Tensor<Double> = c.input("y0")
+                try p.register(shape: y0.shape)
+                _ = try p.rightInverse(y0)
+                let original = try p.rightInverse(y0)
+                #expect(original.tril(-1).scalars.allSatisfy { $0 == 0 } && original.triu(1).scalars.allSatisfy { $0 == 0 })
+                let d: Tensor<Double> = c.output("d")
+                worstDiagonal = max(worstDiagonal, maxAbsoluteDifference(original.diagonal(), d))
+                #expect(maxAbsoluteDifference(original.diagonal(), d) <= 1e-12, "\(c.name): \(maxAbsoluteDifference(original.diagonal(), d))")
+                continue
+            }
             let expected: Tensor<Double> = c.output("y")
             let value: Tensor<Double>
             switch string(c, "set") {
@@ -76,6 +104,21 @@ struct GeotorchEquivalenceTests {
                 value = try p.forward(try p.rightInverse(y0))
             case "pssd", "pssd_low_rank", "pssd_fixed_rank":
                 value = try positiveSemidefinite(c)
+            case "psd_chart", "pssd_chart":
+                // The same original and base: geotorch's value of the eigen chart.
+                let x: Tensor<Double> = c.input("x")
+                if string(c, "set") == "psd_chart" {
+                    let p = PositiveDefinite<Double>(.eigen)
+                    p.frame!.base!.wrappedValue = c.input("base")
+                    value = try p.forward(x)
+                } else {
+                    let p = PositiveSemidefinite<Double>()
+                    p.frame!.base!.wrappedValue = c.input("base")
+                    value = try p.forward(x)
+                }
+                if case .string(let keys)? = c.params?["keys"] {
+                    #expect(try geotorchKeys(string(c, "set"), x) == keys, "\(c.name)")
+                }
             default:
                 Issue.record("unknown set in \(c.name)")
                 continue

@@ -11,6 +11,13 @@ struct PositiveSemidefiniteTests {
         }
     }
 
+    @Test func lawsHoldForAnyRankThroughTheSpectralMap() async {
+        await reproduciblePropertyCheck(count: 6, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
+            try ManifoldLaws.check({ PositiveSemidefinite<Double>(map: .spectral) }, shape: Array(repeating: 2, count: batch) + [n, n], seed: seed,
+                                   originalScale: 0.3, offSet: { $0 * -1 })
+        }
+    }
+
     @Test func lawsHoldForRankAtMostRAndRandomShapes() async {
         await reproduciblePropertyCheck(count: 8, input: Gen.int(in: 1...6), Gen.int(in: 0...1), Gen.uint64(in: 1...1_000_000)) { n, batch, seed in
             let rank = Int(seed % UInt64(n)) + 1
