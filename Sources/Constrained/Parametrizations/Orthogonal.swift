@@ -136,6 +136,10 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         let layout = try Layout(x.shape)
         let tall = layout.isTransposed ? x.transposed() : x
+        if resolvedMap(for: x.shape) == .cayley, layout.n == layout.k, let base {
+            // Square: the base folds into the Cayley solve, B (I − A/2)⁻¹(I + A/2) = 2B(I − A/2)⁻¹ − B.
+            return try cayley(Self.skew(tall), scale: 0.5, base: try currentBase(base, layout))
+        }
         var q: Tensor<Scalar>
         switch resolvedMap(for: x.shape) {
         case .matrixExp, .cayley:
@@ -275,17 +279,17 @@ extension Orthogonal {
         var lower = tall.tril()
         if n != k { lower = padColumns(lower, to: n) }
         let a = lower - lower.transposed()
-        var q: Tensor<Scalar>
-        if map == .matrixExp {
-            q = try matrixExp(a)
-        } else {
-            // (I − A/2) has eigenvalues 1 − iθ/2 for A's iθ: never singular, ‖(I − A/2)⁻¹‖₂ ≤ 1.
-            let identity = Tensor<Scalar>.eye(n)
-            let half = a * Scalar(0.5)
-            q = try solve(identity - half, identity + half)
-        }
+        // For Cayley, (I − A/2) has eigenvalues 1 − iθ/2 for A's iθ: never singular,
+        // ‖(I − A/2)⁻¹‖₂ ≤ 1.
+        var q = map == .matrixExp ? try matrixExp(a) : try cayley(a, scale: 0.5)
         if n != k && !fullSquare { q = q.slice(0..<k, alongAxis: q.rank - 1) }
         return q
+    }
+
+    /// `A = L − Lᵀ` for `L = tril(X)` of a square `X`.
+    static func skew(_ square: Tensor<Scalar>) -> Tensor<Scalar> {
+        let lower = square.tril()
+        return lower - lower.transposed()
     }
 
     /// `H₁ ⋯ H_k diag(s)` from the strictly lower part of `X` (first `k` columns, or the full

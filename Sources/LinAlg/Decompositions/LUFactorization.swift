@@ -31,19 +31,33 @@ struct LUFactorization<Scalar: TensorScalar> {
         let layout = MatrixBatch(a.shape, operation: operation)
         layout.requireSquare(operation)
         try requireFinite(a, layout, operation: operation)
+        try self.init(shape: a.shape, operation: operation) { p in
+            p.update(from: a.storage.base, count: a.scalarCount)
+        }
+    }
+
+    /// Factorises, in place, the matrices that `fill` writes into the factors' buffer (shape
+    /// `(..., n, n)`, all entries, finite): no copy of a matrix built only to be factorised.
+    ///
+    /// - Throws: ``LinAlgError`` only for an invalid LAPACK argument; a singular matrix is
+    ///   reported by `singularPivot`.
+    @inlinable
+    init(shape: [Int], operation: String, fill: (UnsafeMutablePointer<Scalar>) -> Void) throws {
+        let layout = MatrixBatch(shape, operation: operation)
+        layout.requireSquare(operation)
         let n = layout.rows
         var pivots = [Int32](repeating: 0, count: layout.count * n)
         var singular = [Int](repeating: 0, count: layout.count)
-        let factors = try Tensor<Scalar>(shape: a.shape) { f in
+        let factors = try Tensor<Scalar>(shape: shape) { f in
             let p = f.baseAddress!
-            p.update(from: a.storage.base, count: a.scalarCount)
+            fill(p)
             guard n > 0 else { return }
             try pivots.withUnsafeMutableBufferPointer { ipiv in
                 for b in 0..<layout.count {
                     let info = Scalar.getrf(m: Int32(n), n: Int32(n), a: p + b * n * n, lda: Int32(n),
                                             ipiv: ipiv.baseAddress! + b * n)
                     if info < 0 {
-                        throw LinAlgError(operation: operation, shape: a.shape,
+                        throw LinAlgError(operation: operation, shape: shape,
                                           cause: .lapack(routine: "getrf", info: Int(info)),
                                           batchIndex: layout.index(of: b))
                     }
@@ -94,6 +108,72 @@ struct LUFactorization<Scalar: TensorScalar> {
                             alpha: 1, a: f, lda: n, b: x, ldb: k)
                 Scalar.trsm(left: true, upper: false, transA: true, unitDiagonal: false, m: n, n: k,
                             alpha: 1, a: f, lda: n, b: x, ldb: k)
+            }
+        }
+    }
+
+    /// The column order of `Pᵀ`'s action from the right: `(C P)[:, j] = C[:, perm[j]]` for
+    /// matrix `index`, i.e. the interchanges `P₁, …, Pₙ` applied in order to `0..<n`.
+    @inlinable
+    func columnPermutation(_ index: Int) -> [Int] {
+        let n = layout.rows
+        var perm = Array(0..<n)
+        pivots.withUnsafeBufferPointer { ipiv in
+            for i in 0..<n { perm.swapAt(i, Int(ipiv[index * n + i]) - 1) }
+        }
+        return perm
+    }
+
+    /// Writes `X = s C A⁻¹` (the solution of `X A = s C`) to the row-major `n × n` buffer `x`,
+    /// `C` being the matrix at `c` or the identity when `c` is nil, `A` matrix `index`.
+    ///
+    /// `X Lr Ur Pᵀ = s C`, so `X = s (C P) Ur⁻¹ Lr⁻¹`: a permuting copy of `C` (the columns
+    /// gathered, so the copy is the only pass), then two right-sided triangular solves
+    /// (`s` folded into the first). Backward stable as `getrs` on the transposed system.
+    @inlinable
+    func solveFromRight(_ index: Int, permuting c: UnsafePointer<Scalar>?,
+                        into x: UnsafeMutablePointer<Scalar>, scale s: Scalar) {
+        let n = layout.rows
+        guard n > 0 else { return }
+        let perm = columnPermutation(index)
+        if let c {
+            for r in 0..<n {
+                let row = c + r * n, out = x + r * n
+                for j in 0..<n { out[j] = row[perm[j]] }
+            }
+        } else {
+            x.initialize(repeating: 0, count: n * n)
+            for j in 0..<n { x[perm[j] * n + j] = 1 }
+        }
+        let f = UnsafePointer(factors.storage.base + index * n * n)
+        Scalar.trsm(left: false, upper: true, transA: false, unitDiagonal: true, m: n, n: n,
+                    alpha: s, a: f, lda: n, b: x, ldb: n)
+        Scalar.trsm(left: false, upper: false, transA: false, unitDiagonal: false, m: n, n: n,
+                    alpha: 1, a: f, lda: n, b: x, ldb: n)
+    }
+
+    /// Writes `Y = G A⁻ᵀ` (the solution of `Y Aᵀ = G`) to the row-major `n × n` buffer `y`,
+    /// `G` the matrix at `g`, `A` matrix `index`.
+    ///
+    /// `Y P Urᵀ Lrᵀ = G`, so `Y = G Lr⁻ᵀ Ur⁻ᵀ Pᵀ`: two right-sided triangular solves in `y`,
+    /// then the columns scattered back, `Y[:, perm[j]] = W[:, j]`, one row at a time.
+    @inlinable
+    func solveTransposedFromRight(_ index: Int, _ g: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>) {
+        let n = layout.rows
+        guard n > 0 else { return }
+        y.update(from: g, count: n * n)
+        let f = UnsafePointer(factors.storage.base + index * n * n)
+        Scalar.trsm(left: false, upper: false, transA: true, unitDiagonal: false, m: n, n: n,
+                    alpha: 1, a: f, lda: n, b: y, ldb: n)
+        Scalar.trsm(left: false, upper: true, transA: true, unitDiagonal: true, m: n, n: n,
+                    alpha: 1, a: f, lda: n, b: y, ldb: n)
+        let perm = columnPermutation(index)
+        var row = [Scalar](repeating: 0, count: n)
+        row.withUnsafeMutableBufferPointer { w in
+            for r in 0..<n {
+                let out = y + r * n
+                w.baseAddress!.update(from: out, count: n)
+                for j in 0..<n { out[perm[j]] = w[j] }
             }
         }
     }
