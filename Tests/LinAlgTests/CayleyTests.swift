@@ -58,6 +58,39 @@ struct CayleyTests {
         try expectGradient([a]) { t in try cayley(t[0], scale: 0.5, base: b) }
     }
 
+    func skewFormMatchesTheComposedOne<S: TensorScalar>(_: S.Type) throws {
+        for shape in [[6, 6], [2, 5, 5], [1, 1], [0, 0]] {
+            var x = Tensor<S>.randomNormal(shape, seed: 17)
+            let lower = x.tril(), b = Tensor<S>.randomNormal(shape, seed: 18)
+            if shape == [6, 6] { x[0, 5] = .nan }   // the strictly upper triangle is never read
+            for base in [nil, b] {
+                let q = try cayley(skewOfLowerTriangle: x, scale: 0.5, base: base)
+                let expected = try cayley(lower - lower.transposed(), scale: 0.5, base: base)
+                let error = normwiseRelativeError(q, expected)
+                #expect(error <= 8 * S.ulpOfOne, "\(shape) base: \(base != nil): \(error)")
+            }
+        }
+    }
+
+    @Test func skewFormMatchesTheComposedOne() throws {
+        try skewFormMatchesTheComposedOne(Float.self)
+        try skewFormMatchesTheComposedOne(Double.self)
+    }
+
+    @Test(arguments: [[4, 4], [2, 3, 3]])
+    func skewFormGradientsMatchFiniteDifferences(shape: [Int]) throws {
+        let x = Tensor<Double>.randomNormal(shape, seed: 19) * 2
+        let b = Tensor<Double>.randomNormal(shape, seed: 20)
+        try expectGradient([x, b]) { t in try cayley(skewOfLowerTriangle: t[0], scale: 0.5, base: t[1]) }
+        try expectGradient([x]) { t in try cayley(skewOfLowerTriangle: t[0]) }
+    }
+
+    @Test func skewFormRejectsNonFiniteEntriesItReads() {
+        var x = Tensor<Double>.zeros([3, 3])
+        x[1, 1] = .nan
+        #expect(linAlgError { _ = try cayley(skewOfLowerTriangle: x) }?.cause == .nonFinite)
+    }
+
     @Test func aSingularShiftThrowsNamingThePivot() {
         // I − 1·I = 0: the first pivot is exactly zero.
         let error = linAlgError { _ = try cayley(Tensor<Double>.eye(3)) }

@@ -141,7 +141,7 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
         let tall = layout.isTransposed ? x.transposed() : x
         if resolvedMap(for: x.shape) == .cayley, layout.n == layout.k, let base {
             // Square: the base folds into the Cayley solve, B (I − A/2)⁻¹(I + A/2) = 2B(I − A/2)⁻¹ − B.
-            return try cayley(Self.skew(tall), scale: 0.5, base: try currentBase(base, layout))
+            return try cayley(skewOfLowerTriangle: tall, scale: 0.5, base: try currentBase(base, layout))
         }
         var q: Tensor<Scalar>
         switch resolvedMap(for: x.shape) {
@@ -279,6 +279,7 @@ extension Orthogonal {
     /// the first `k` columns unless `fullSquare`.
     static func skewMap(_ tall: Tensor<Scalar>, _ layout: Layout, map: Map, fullSquare: Bool) throws -> Tensor<Scalar> {
         let n = layout.n, k = layout.k
+        if map == .cayley && n == k { return try cayley(skewOfLowerTriangle: tall, scale: 0.5) }
         var lower = tall.tril()
         if n != k { lower = padColumns(lower, to: n) }
         let a = lower - lower.transposed()
@@ -287,12 +288,6 @@ extension Orthogonal {
         var q = map == .matrixExp ? try matrixExp(a) : try cayley(a, scale: 0.5)
         if n != k && !fullSquare { q = q.slice(0..<k, alongAxis: q.rank - 1) }
         return q
-    }
-
-    /// `A = L − Lᵀ` for `L = tril(X)` of a square `X`.
-    static func skew(_ square: Tensor<Scalar>) -> Tensor<Scalar> {
-        let lower = square.tril()
-        return lower - lower.transposed()
     }
 
     /// `H₁ ⋯ H_k diag(s)` from the strictly lower part of `X` (first `k` columns, or the full

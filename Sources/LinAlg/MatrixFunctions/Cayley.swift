@@ -41,74 +41,146 @@
 /// - Precondition: `a` is a batch of square matrices and `base`, when given, has its shape.
 @inlinable
 public func cayley<Scalar>(_ a: Tensor<Scalar>, scale: Scalar = 1, base: Tensor<Scalar>? = nil) throws -> Tensor<Scalar> {
-    let layout = MatrixBatch(a.shape, operation: "cayley")
-    layout.requireSquare("cayley")
-    if let base, base.shape != a.shape {
-        preconditionFailure("cayley: base must have the shape of a, got \(base.shape) and \(a.shape)")
-    }
-    try requireFinite(a, layout, operation: "cayley")
-    let lu = try LUFactorization<Scalar>(shape: a.shape, operation: "cayley") { m in
-        CayleyKernels.shiftedIdentity(minus: a.storage.base, scale: scale, into: m, layout)
-    }
-    try lu.requireNonSingular(operation: "cayley", shape: a.shape)
-    let n = layout.rows, size = n * n
-    // Xᵀ = M⁻ᵀ Bᵀ (or M⁻ᵀ), kept for the pullback.
-    let xT = Tensor<Scalar>(shape: a.shape) { out in
-        let pw = out.baseAddress!
-        for t in 0..<layout.count {
-            let w = pw + t * size
-            if let base {
-                transposeMatrix(base.storage.base + t * size, rows: n, columns: n, into: w)
+    try CayleyKernels.transform(a, scale: scale, base: base, skewOfLowerTriangle: false)
+}
+
+/// The Cayley transform ``cayley(_:scale:base:)`` of the skew-symmetric `A = L − Lᵀ`,
+/// `L = tril(X)`, without forming `A`: `B (I − sA)⁻¹ (I + sA)`.
+///
+/// The same value as `cayley(x.tril() − x.tril().transposed(), scale: s, base: b)` (to
+/// rounding), with `I − sA` written straight from `X`'s lower triangle and the gradient
+/// projected in place, `X̄ = tril(Ā − Āᵀ, −1)`: no intermediate `n × n` tensors for `L`, `Lᵀ`
+/// and `A` or their cotangents. The diagonal cancels in `L − Lᵀ`, so its gradient is exactly
+/// zero; the strictly upper triangle is never read. The map of `Orthogonal(map: .cayley)` on
+/// a square original (`s = 1/2`, PyTorch's convention).
+///
+/// ```swift
+/// let x = Tensor<Double>.randomNormal([4, 4], seed: 1)
+/// let q = try cayley(skewOfLowerTriangle: x, scale: 0.5)   // orthogonal
+/// ```
+///
+/// - Throws: ``LinAlgError`` when the lower triangle (diagonal included) holds NaN or infinity.
+/// - Precondition: `x` is a batch of square matrices and `base`, when given, has its shape.
+@inlinable
+public func cayley<Scalar>(skewOfLowerTriangle x: Tensor<Scalar>, scale: Scalar = 1,
+                           base: Tensor<Scalar>? = nil) throws -> Tensor<Scalar> {
+    try CayleyKernels.transform(x, scale: scale, base: base, skewOfLowerTriangle: true)
+}
+
+extension CayleyKernels {
+    /// Both forms of the Cayley transform: `A` given (`skew` false) or `A = tril(X) − tril(X)ᵀ`.
+    @inlinable
+    static func transform<Scalar>(_ a: Tensor<Scalar>, scale: Scalar, base: Tensor<Scalar>?,
+                                  skewOfLowerTriangle skew: Bool) throws -> Tensor<Scalar> {
+        let layout = MatrixBatch(a.shape, operation: "cayley")
+        layout.requireSquare("cayley")
+        if let base, base.shape != a.shape {
+            preconditionFailure("cayley: base must have the shape of the matrices, got \(base.shape) and \(a.shape)")
+        }
+        if skew {
+            try requireFinite(a, layout, operation: "cayley", upper: 0)
+        } else {
+            try requireFinite(a, layout, operation: "cayley")
+        }
+        let lu = try LUFactorization<Scalar>(shape: a.shape, operation: "cayley") { m in
+            if skew {
+                shiftedIdentity(minusSkewOfLower: a.storage.base, scale: scale, into: m, layout)
             } else {
-                CayleyKernels.writeIdentity(w, n)
+                shiftedIdentity(minus: a.storage.base, scale: scale, into: m, layout)
             }
-            lu.solve(t, w, columns: n, transposed: true)
         }
-    }
-    var q = Tensor<Scalar>(shape: a.shape) { out in
-        for t in 0..<layout.count {
-            CayleyKernels.twiceTransposedMinus(xT.storage.base + t * size, base.map { UnsafePointer($0.storage.base + t * size) },
-                                               into: out.baseAddress! + t * size, n)
-        }
-    }
-    let tracksBase = base?.isTracked ?? false
-    if let tapeID = Tensor.recordingTapeID(base.map { [a, $0] } ?? [a]) {
-        let tracksA = a.isTracked
-        q.record(tapeID, "cayley", base.map { [a, $0] } ?? [a]) { g in
-            // Yᵀ = M⁻¹ Q̄ᵀ with Y = Q̄ M⁻ᵀ; then Ā = 2s Xᵀ Y = 2s · Xᵀ (Yᵀ)ᵀ and B̄ = 2Y − Q̄.
-            let yT = Tensor<Scalar>(shape: g.shape) { out in
-                let po = out.baseAddress!
-                for t in 0..<layout.count {
-                    transposeMatrix(g.storage.base + t * size, rows: n, columns: n, into: po + t * size)
-                    lu.solve(t, po + t * size, columns: n, transposed: false)
+        try lu.requireNonSingular(operation: "cayley", shape: a.shape)
+        let n = layout.rows, size = n * n
+        // Xᵀ = M⁻ᵀ Bᵀ (or M⁻ᵀ), kept for the pullback.
+        let xT = Tensor<Scalar>(shape: a.shape) { out in
+            let pw = out.baseAddress!
+            for t in 0..<layout.count {
+                let w = pw + t * size
+                if let base {
+                    transposeMatrix(base.storage.base + t * size, rows: n, columns: n, into: w)
+                } else {
+                    CayleyKernels.writeIdentity(w, n)
                 }
+                lu.solve(t, w, columns: n, transposed: true)
             }
-            var grads: [Tensor<Scalar>?] = []
-            grads.append(!tracksA ? nil : Tensor<Scalar>(shape: a.shape) { out in
-                let px = xT.storage.base, py = yT.storage.base, po = out.baseAddress!
-                for t in 0..<layout.count where n > 0 {
-                    Scalar.gemm(transA: false, transB: true, m: n, n: n, k: n, alpha: 2 * scale,
-                                a: px + t * size, lda: n, b: py + t * size, ldb: n,
-                                beta: 0, c: po + t * size, ldc: n)
-                }
-            })
-            if base != nil {
-                grads.append(!tracksBase ? nil : Tensor<Scalar>(shape: g.shape) { out in
+        }
+        var q = Tensor<Scalar>(shape: a.shape) { out in
+            for t in 0..<layout.count {
+                CayleyKernels.twiceTransposedMinus(xT.storage.base + t * size, base.map { UnsafePointer($0.storage.base + t * size) },
+                                                   into: out.baseAddress! + t * size, n)
+            }
+        }
+        let tracksBase = base?.isTracked ?? false
+        if let tapeID = Tensor.recordingTapeID(base.map { [a, $0] } ?? [a]) {
+            let tracksA = a.isTracked
+            q.record(tapeID, "cayley", base.map { [a, $0] } ?? [a]) { g in
+                // Yᵀ = M⁻¹ Q̄ᵀ with Y = Q̄ M⁻ᵀ; then Ā = 2s Xᵀ Y = 2s · Xᵀ (Yᵀ)ᵀ and B̄ = 2Y − Q̄.
+                let yT = Tensor<Scalar>(shape: g.shape) { out in
+                    let po = out.baseAddress!
                     for t in 0..<layout.count {
-                        CayleyKernels.twiceTransposedMinus(yT.storage.base + t * size, UnsafePointer(g.storage.base + t * size),
-                                                           into: out.baseAddress! + t * size, n)
+                        transposeMatrix(g.storage.base + t * size, rows: n, columns: n, into: po + t * size)
+                        lu.solve(t, po + t * size, columns: n, transposed: false)
+                    }
+                }
+                var grads: [Tensor<Scalar>?] = []
+                grads.append(!tracksA ? nil : Tensor<Scalar>(shape: a.shape) { out in
+                    let px = xT.storage.base, py = yT.storage.base, po = out.baseAddress!
+                    for t in 0..<layout.count where n > 0 {
+                        Scalar.gemm(transA: false, transB: true, m: n, n: n, k: n, alpha: 2 * scale,
+                                    a: px + t * size, lda: n, b: py + t * size, ldb: n,
+                                    beta: 0, c: po + t * size, ldc: n)
+                        if skew { projectToLowerOfSkew(po + t * size, n) }
                     }
                 })
+                if base != nil {
+                    grads.append(!tracksBase ? nil : Tensor<Scalar>(shape: g.shape) { out in
+                        for t in 0..<layout.count {
+                            CayleyKernels.twiceTransposedMinus(yT.storage.base + t * size, UnsafePointer(g.storage.base + t * size),
+                                                               into: out.baseAddress! + t * size, n)
+                        }
+                    })
+                }
+                return grads
             }
-            return grads
         }
+        return q
     }
-    return q
 }
 
 /// The loops of ``cayley(_:scale:base:)`` that are not BLAS calls.
 @usableFromInline
 enum CayleyKernels {
+    /// Writes `I − s (L − Lᵀ)`, `L = tril(X)`, for every matrix of the batch at `x` into `m`.
+    @inlinable
+    static func shiftedIdentity<Scalar: TensorScalar>(minusSkewOfLower x: UnsafePointer<Scalar>, scale: Scalar,
+                                                      into m: UnsafeMutablePointer<Scalar>, _ layout: MatrixBatch) {
+        let n = layout.rows
+        for t in 0..<layout.count {
+            let xs = x + t * n * n, ms = m + t * n * n
+            for i in 0..<n {
+                ms[i * (n + 1)] = 1
+                for j in 0..<i {
+                    let v = scale * xs[i * n + j]
+                    ms[i * n + j] = -v
+                    ms[j * n + i] = v
+                }
+            }
+        }
+    }
+
+    /// Overwrites the row-major `n × n` cotangent `Ā` of `A = L − Lᵀ` with that of `X`
+    /// (`L = tril(X)`): `tril(Ā − Āᵀ, −1)`, zero on and above the diagonal.
+    @inlinable
+    static func projectToLowerOfSkew<Scalar: TensorScalar>(_ g: UnsafeMutablePointer<Scalar>, _ n: Int) {
+        for i in 0..<n {
+            g[i * (n + 1)] = 0
+            for j in 0..<i {
+                g[i * n + j] -= g[j * n + i]
+                g[j * n + i] = 0
+            }
+        }
+    }
+
     /// Writes `I − s A` for every matrix of the batch at `a` into `m`.
     @inlinable
     static func shiftedIdentity<Scalar: TensorScalar>(minus a: UnsafePointer<Scalar>, scale: Scalar,
