@@ -85,6 +85,31 @@ struct CayleyTests {
         try expectGradient([x]) { t in try cayley(skewOfLowerTriangle: t[0]) }
     }
 
+    /// Beyond one 32 × 32 tile of the mirrored loops (n = 70: full, partial and diagonal
+    /// tiles): value and gradient agree with the composed form's.
+    func skewFormMatchesTheComposedOneAcrossTiles<S: TensorScalar>(_: S.Type) throws {
+        let x = Tensor<S>.randomNormal([70, 70], seed: 21), b = Tensor<S>.randomNormal([70, 70], seed: 22)
+        let w = Tensor<S>.randomNormal([70, 70], seed: 23)
+        let fused = try gradient(at: x, b) { x, b in (try cayley(skewOfLowerTriangle: x, scale: 0.5, base: b) * w).sum() }
+        let composed = try gradient(at: x, b) { x, b in
+            let lower = x.tril()
+            return (try cayley(lower - lower.transposed(), scale: 0.5, base: b) * w).sum()
+        }
+        let tolerance: S = S.self == Double.self ? 1e-12 : 1e-4
+        #expect(normwiseRelativeError(fused.0, composed.0) <= tolerance, "x̄: \(normwiseRelativeError(fused.0, composed.0))")
+        #expect(normwiseRelativeError(fused.1, composed.1) <= tolerance, "b̄: \(normwiseRelativeError(fused.1, composed.1))")
+        #expect(fused.0.triu().scalars.allSatisfy { $0 == 0 })
+        let q = try cayley(skewOfLowerTriangle: x, scale: 0.5, base: b)
+        let lower = x.tril()
+        let expected = try cayley(lower - lower.transposed(), scale: 0.5, base: b)
+        #expect(normwiseRelativeError(q, expected) <= 8 * S.ulpOfOne)
+    }
+
+    @Test func skewFormMatchesTheComposedOneAcrossTiles() throws {
+        try skewFormMatchesTheComposedOneAcrossTiles(Float.self)
+        try skewFormMatchesTheComposedOneAcrossTiles(Double.self)
+    }
+
     @Test func skewFormRejectsNonFiniteEntriesItReads() {
         var x = Tensor<Double>.zeros([3, 3])
         x[1, 1] = .nan
