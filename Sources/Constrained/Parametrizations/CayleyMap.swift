@@ -4,7 +4,7 @@
 /// (the eigenvalues `iθ` of `X` go to `(1 + iθ)/(1 − iθ)` on the unit circle), so
 /// `Skew() >>> CayleyMap()` parametrizes that part of SO(n). `I − X` is then always
 /// invertible (its eigenvalues are `1 − iθ`, and `‖(I − X)⁻¹‖₂ ≤ 1`), so the solve is
-/// well conditioned. Computed by ``LinAlg/cayley(_:scale:base:)`` as `2 (I − X)⁻¹ − I`: one
+/// well conditioned. Computed by LinAlg's `cayley(_:scale:base:)` as `2 (I − X)⁻¹ − I`: one
 /// LU of `I − X`, shared with the pullback; batched.
 ///
 /// Note the scaling: ``Orthogonal`` with `.cayley` uses PyTorch's `(I − A/2)⁻¹ (I + A/2)`,

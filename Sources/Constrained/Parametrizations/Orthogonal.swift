@@ -11,7 +11,8 @@
 /// - `.matrixExp`: `A = L − Lᵀ` with `L = tril(X)` (for a tall `X`, `L` padded with zero
 ///   columns to `n × n`), then `Q = e^A` (the first columns when tall).
 /// - `.cayley`: the same `A`, then PyTorch's Cayley map `Q = (I − A/2)⁻¹ (I + A/2)`, computed
-///   as `2 (I − A/2)⁻¹ − I` by ``LinAlg/cayley(_:scale:base:)``; for a square original the
+///   as `2 (I − A/2)⁻¹ − I` by LinAlg's `cayley(skewOfLowerTriangle:scale:base:)` (square)
+///   or `cayley(_:scale:base:)` (tall, on the padded `A`); for a square original the
 ///   base folds into that solve, `B (I − A/2)⁻¹ (I + A/2) = 2 B (I − A/2)⁻¹ − B`, so it costs
 ///   no matrix product.
 /// - `.householder`: `Q = H₁ ⋯ H_k · diag(s)` with reflectors from the strictly lower part of
