@@ -32,6 +32,8 @@ import LinAlg
                        logSigmoid(x), softplus(x), relu(x), max(x, y), min(x, y), max(x, 0), min(1, x),
                        softmax(x, alongAxis: -1), logSoftmax(x, alongAxis: -1)]
     #expect(elementwise.allSatisfy { $0.shape == [2, 3] })
+    #expect(try cayley(s - s.transposed(), scale: 0.5, base: s).shape == [3, 3])
+    #expect(try cayley(skewOfLowerTriangle: s, scale: 0.5).shape == [3, 3])
     #expect(matmul(x, s).shape == [2, 3] && matmul(x, transposed: false, y, transposed: true).shape == [2, 2])
     let masks = [x .< y, x .<= y, x .> y, x .>= y, x .== y, x .!= y, x .< 0, 0 .< x]
     #expect(masks.allSatisfy { $0.shape == [2, 3] && $0.scalars.allSatisfy { $0 == 0 || $0 == 1 } })

@@ -4,7 +4,8 @@
 /// (the eigenvalues `iθ` of `X` go to `(1 + iθ)/(1 − iθ)` on the unit circle), so
 /// `Skew() >>> CayleyMap()` parametrizes that part of SO(n). `I − X` is then always
 /// invertible (its eigenvalues are `1 − iθ`, and `‖(I − X)⁻¹‖₂ ≤ 1`), so the solve is
-/// well conditioned. Computed as one LU solve, `solve(I − X, I + X)`; batched.
+/// well conditioned. Computed by LinAlg's `cayley(_:scale:base:)` as `2 (I − X)⁻¹ − I`: one
+/// LU of `I − X`, shared with the pullback; batched.
 ///
 /// Note the scaling: ``Orthogonal`` with `.cayley` uses PyTorch's `(I − A/2)⁻¹ (I + A/2)`,
 /// which is this map at `X = A/2`.
@@ -37,9 +38,8 @@ public struct CayleyMap<Scalar: TensorScalar>: Parametrization {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         try ConstrainedError.requireSquare("CayleyMap", x.shape)
-        let identity = Tensor<Scalar>.eye(x.shape[x.rank - 1])
         return try ConstrainedError.wrappingLinearAlgebra("forward", subject: "CayleyMap") {
-            try solve(identity - x, identity + x)
+            try cayley(x)
         }
     }
 

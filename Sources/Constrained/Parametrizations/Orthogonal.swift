@@ -10,7 +10,11 @@
 ///
 /// - `.matrixExp`: `A = L − Lᵀ` with `L = tril(X)` (for a tall `X`, `L` padded with zero
 ///   columns to `n × n`), then `Q = e^A` (the first columns when tall).
-/// - `.cayley`: the same `A`, then PyTorch's Cayley map `Q = (I − A/2)⁻¹ (I + A/2)`.
+/// - `.cayley`: the same `A`, then PyTorch's Cayley map `Q = (I − A/2)⁻¹ (I + A/2)`, computed
+///   as `2 (I − A/2)⁻¹ − I` by LinAlg's `cayley(skewOfLowerTriangle:scale:base:)` (square)
+///   or `cayley(_:scale:base:)` (tall, on the padded `A`); for a square original the
+///   base folds into that solve, `B (I − A/2)⁻¹ (I + A/2) = 2 B (I − A/2)⁻¹ − B`, so it costs
+///   no matrix product.
 /// - `.householder`: `Q = H₁ ⋯ H_k · diag(s)` with reflectors from the strictly lower part of
 ///   `X`, `τᵢ = 2 / (1 + ‖X[i+1:, i]‖²)` (so each `Hᵢ` is exactly a reflection), and
 ///   `sᵢ = sign(Xᵢᵢ)` (±1; `+1` for 0) choosing each column's sign.
@@ -136,6 +140,10 @@ public struct Orthogonal<Scalar: TensorScalar>: Parametrization {
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         let layout = try Layout(x.shape)
         let tall = layout.isTransposed ? x.transposed() : x
+        if resolvedMap(for: x.shape) == .cayley, layout.n == layout.k, let base {
+            // Square: the base folds into the Cayley solve, B (I − A/2)⁻¹(I + A/2) = 2B(I − A/2)⁻¹ − B.
+            return try cayley(skewOfLowerTriangle: tall, scale: 0.5, base: try currentBase(base, layout))
+        }
         var q: Tensor<Scalar>
         switch resolvedMap(for: x.shape) {
         case .matrixExp, .cayley:
@@ -272,18 +280,13 @@ extension Orthogonal {
     /// the first `k` columns unless `fullSquare`.
     static func skewMap(_ tall: Tensor<Scalar>, _ layout: Layout, map: Map, fullSquare: Bool) throws -> Tensor<Scalar> {
         let n = layout.n, k = layout.k
+        if map == .cayley && n == k { return try cayley(skewOfLowerTriangle: tall, scale: 0.5) }
         var lower = tall.tril()
         if n != k { lower = padColumns(lower, to: n) }
         let a = lower - lower.transposed()
-        var q: Tensor<Scalar>
-        if map == .matrixExp {
-            q = try matrixExp(a)
-        } else {
-            // (I − A/2) has eigenvalues 1 − iθ/2 for A's iθ: never singular, ‖(I − A/2)⁻¹‖₂ ≤ 1.
-            let identity = Tensor<Scalar>.eye(n)
-            let half = a * Scalar(0.5)
-            q = try solve(identity - half, identity + half)
-        }
+        // For Cayley, (I − A/2) has eigenvalues 1 − iθ/2 for A's iθ: never singular,
+        // ‖(I − A/2)⁻¹‖₂ ≤ 1.
+        var q = map == .matrixExp ? try matrixExp(a) : try cayley(a, scale: 0.5)
         if n != k && !fullSquare { q = q.slice(0..<k, alongAxis: q.rank - 1) }
         return q
     }

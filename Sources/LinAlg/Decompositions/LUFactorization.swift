@@ -31,19 +31,33 @@ struct LUFactorization<Scalar: TensorScalar> {
         let layout = MatrixBatch(a.shape, operation: operation)
         layout.requireSquare(operation)
         try requireFinite(a, layout, operation: operation)
+        try self.init(shape: a.shape, operation: operation) { p in
+            p.update(from: a.storage.base, count: a.scalarCount)
+        }
+    }
+
+    /// Factorises, in place, the matrices that `fill` writes into the factors' buffer (shape
+    /// `(..., n, n)`, all entries, finite): no copy of a matrix built only to be factorised.
+    ///
+    /// - Throws: ``LinAlgError`` only for an invalid LAPACK argument; a singular matrix is
+    ///   reported by `singularPivot`.
+    @inlinable
+    init(shape: [Int], operation: String, fill: (UnsafeMutablePointer<Scalar>) -> Void) throws {
+        let layout = MatrixBatch(shape, operation: operation)
+        layout.requireSquare(operation)
         let n = layout.rows
         var pivots = [Int32](repeating: 0, count: layout.count * n)
         var singular = [Int](repeating: 0, count: layout.count)
-        let factors = try Tensor<Scalar>(shape: a.shape) { f in
+        let factors = try Tensor<Scalar>(shape: shape) { f in
             let p = f.baseAddress!
-            p.update(from: a.storage.base, count: a.scalarCount)
+            fill(p)
             guard n > 0 else { return }
             try pivots.withUnsafeMutableBufferPointer { ipiv in
                 for b in 0..<layout.count {
                     let info = Scalar.getrf(m: Int32(n), n: Int32(n), a: p + b * n * n, lda: Int32(n),
                                             ipiv: ipiv.baseAddress! + b * n)
                     if info < 0 {
-                        throw LinAlgError(operation: operation, shape: a.shape,
+                        throw LinAlgError(operation: operation, shape: shape,
                                           cause: .lapack(routine: "getrf", info: Int(info)),
                                           batchIndex: layout.index(of: b))
                     }
