@@ -9,6 +9,8 @@
 #ifndef CVECTORMATH_H
 #define CVECTORMATH_H
 
+#include "ParallelFor.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -73,16 +73,33 @@ public enum ElementwiseKernels {
     /// Elements per thread below which a memory-bound kernel is not split.
     static let arithmeticGrain = 1 << 17
 
-    /// Runs `body` over consecutive ranges covering `0..<count` (at least `grain` elements
-    /// each, starts aligned to 64 elements), on several threads when that pays.
-    static func split(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-        let threads = Swift.min(threadCount, count / grain)
+    /// Ranges per thread in a split: a thread that starts late takes fewer of them.
+    static let rangesPerThread = 4
+
+    /// Runs `body` over consecutive ranges covering `0..<count` (starts aligned to 64
+    /// elements), on up to `limit` threads when that pays (at least `grain` elements per thread).
+    ///
+    /// The ranges go to CVectorMath's worker pool (`cvm_parallel_for`), whose threads spin
+    /// briefly after a loop, so a kernel called again soon starts on every thread at once;
+    /// when the pool is busy with another caller's loop, libdispatch runs this one.
+    static func split(_ count: Int, grain: Int, threads limit: Int = threadCount, _ body: (Range<Int>) -> Void) {
+        let threads = Swift.min(limit, count / grain)
         if threads <= 1 { body(0..<count); return }
-        let chunk = ((count + threads - 1) / threads + 63) & ~63
+        let chunk = ((count + threads * rangesPerThread - 1) / (threads * rangesPerThread) + 63) & ~63
+        let ran = withoutActuallyEscaping(body) { body -> Bool in
+            var task = body
+            return withUnsafeMutablePointer(to: &task) { pointer in
+                cvm_parallel_for(Int32(threads), count, chunk, { context, start, end in
+                    context!.assumingMemoryBound(to: ((Range<Int>) -> Void).self).pointee(start..<end)
+                }, pointer) != 0
+            }
+        }
+        if ran { return }
+        let share = ((count + threads - 1) / threads + 63) & ~63
         withoutActuallyEscaping(body) { body in
             let task = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: threads) { t in
-                let start = t * chunk, end = Swift.min(count, start + chunk)
+                let start = t * share, end = Swift.min(count, start + share)
                 if start < end { task.value(start..<end) }
             }
         }
