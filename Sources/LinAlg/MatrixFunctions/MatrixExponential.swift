@@ -1,20 +1,30 @@
 /// The matrix exponential `exp(A) = Σ_k A^k / k!`, batched over leading axes.
 ///
-/// Computed by scaling and squaring with diagonal Padé approximants
-/// (Al-Mohy & Higham 2009, "A new scaling and squaring algorithm for the matrix
-/// exponential"): `exp(A) = r_m(2^{-s}A)^{2^s}`, where the degree `m` (3, 5, 7, 9 or 13 in
-/// `Double`; 3, 5 or 7 in `Float`) and the number of squarings `s` are the cheapest that keep
-/// the backward error below the unit roundoff. They are chosen from `‖A^k‖^{1/k}` rather than
-/// `‖A‖`, which avoids the overscaling that costs accuracy on non-normal matrices. `r_m` is
-/// evaluated with matrix products (GEMM) and one LU solve, and squared `s` times.
+/// Computed by scaling and squaring, `exp(A) = r(2^{-s}A)^{2^s}`, with one of two
+/// approximants `r`, chosen per matrix:
+/// - **General matrices**: diagonal Padé approximants (Al-Mohy & Higham 2009, "A new scaling
+///   and squaring algorithm for the matrix exponential"). The degree `m` (3, 5, 7, 9 or 13 in
+///   `Double`; 3, 5 or 7 in `Float`) and `s` are the cheapest that keep the backward error
+///   below the unit roundoff, chosen from `‖A^k‖^{1/k}` rather than `‖A‖`, which avoids the
+///   overscaling that costs accuracy on non-normal matrices. `r_m` takes matrix products
+///   (GEMM) and one LU solve.
+/// - **Symmetric and skew-symmetric matrices in `Double`** (exactly so, checked entrywise;
+///   the exponential of a skew matrix is orthogonal): Taylor polynomials of degree 8, 12 or 18
+///   in 3, 4 or 5 products (Bader, Blanes & Casas 2019), two of them symmetric rank-n
+///   updates, and no solve. These matrices are normal, so `ρ(2^{-s}A) ≤ θ_m` (0.050, 0.30,
+///   1.09) bounds the backward error, and the degree and `s` come from an upper bound of the
+///   spectral radius. About 30% faster than
+///   Padé at n = 256; its rounding error is 2–9 times Padé's (orthogonality of `exp` of a
+///   256 × 256 skew matrix within 2.5e-14 against 9e-15). In `Float` these matrices stay on
+///   the Padé path, whose error there measured up to 40 times smaller.
 ///
 /// The result has a backward error of order the unit roundoff: `exp(A + ΔA)` with
 /// `‖ΔA‖ ≲ u‖A‖`, and agrees with SciPy's `expm` to about 1e-13 in `Double` across norms from
 /// 1e-8 to 1e3, including highly non-normal matrices.
 ///
 /// While a ``GradientTape`` records, the pullback is the Fréchet derivative `L(Aᵀ, Ḡ)`
-/// (see ``matrixExpFrechetDerivative(at:along:)``), computed from the Padé terms, LU factors
-/// and squares the forward pass kept, at about twice the forward's cost.
+/// (see ``matrixExpFrechetDerivative(at:along:)``), computed from the terms, factors and
+/// squares the forward pass kept, at about twice the forward's cost.
 ///
 /// ```swift
 /// let x = Tensor<Double>.randomNormal([4, 4], seed: 1)
@@ -38,12 +48,19 @@ public func matrixExp<Scalar>(_ a: Tensor<Scalar>) throws -> Tensor<Scalar> {
     return out
 }
 
+/// What the forward pass of one matrix's exponential kept for its Fréchet derivative.
+@usableFromInline
+enum MatrixExponentialState<Scalar: TensorScalar> {
+    case pade(PadeExponentialState<Scalar>)
+    case taylor(TaylorExponentialState<Scalar>)
+}
+
 @usableFromInline
 enum MatrixExponentialKernel {
     /// `exp` of every matrix of `a`, and, when asked, the per-matrix state its derivative uses.
     @inlinable
     static func forward<Scalar>(_ a: Tensor<Scalar>, keepingState: Bool) throws
-        -> (Tensor<Scalar>, [PadeExponentialState<Scalar>]?) {
+        -> (Tensor<Scalar>, [MatrixExponentialState<Scalar>]?) {
         let layout = MatrixBatch(a.shape, operation: "matrixExp")
         layout.requireSquare("matrixExp")
         try requireFinite(a, layout, operation: "matrixExp")
@@ -51,14 +68,23 @@ enum MatrixExponentialKernel {
         let shape = a.shape
         if count == 0 { return (Tensor(shape: shape, repeating: 0), keepingState ? [] : nil) }
         let input = a.storage.base
-        var states: [PadeExponentialState<Scalar>] = []
+        var states: [MatrixExponentialState<Scalar>] = []
         if keepingState { states.reserveCapacity(batch) }
         let out = try Tensor<Scalar>(shape: shape) { out in
             for t in 0..<batch {
-                let state = try PadeExponential<Scalar>.exponential(
-                    of: input + t * count, n: n, into: out.baseAddress! + t * count,
-                    keepingState: keepingState, shape: shape, batchIndex: layout.index(of: t))
-                if let state { states.append(state) }
+                let matrix = input + t * count, target = out.baseAddress! + t * count
+                let symmetry = SquareMatrix<Scalar>.symmetry(matrix, n: n)
+                if symmetry == .none || !TaylorExponential<Scalar>.isPreferred {
+                    let state = try PadeExponential<Scalar>.exponential(
+                        of: matrix, n: n, into: target, keepingState: keepingState, shape: shape,
+                        batchIndex: layout.index(of: t))
+                    if let state { states.append(.pade(state)) }
+                } else {
+                    let state = try TaylorExponential<Scalar>.exponential(
+                        of: matrix, n: n, symmetry: symmetry, into: target, keepingState: keepingState,
+                        shape: shape, batchIndex: layout.index(of: t))
+                    if let state { states.append(.taylor(state)) }
+                }
             }
         }
         return (out, keepingState ? states : nil)
@@ -66,16 +92,21 @@ enum MatrixExponentialKernel {
 
     /// `L(op(A_t), G_t)` for every matrix `A_t` whose forward pass left `states[t]`.
     @inlinable
-    static func frechetDerivative<Scalar>(_ states: [PadeExponentialState<Scalar>],
+    static func frechetDerivative<Scalar>(_ states: [MatrixExponentialState<Scalar>],
                                           along g: Tensor<Scalar>, transposed: Bool) -> Tensor<Scalar> {
         let n = g.rank >= 2 ? g.shape[g.rank - 1] : 0
         let count = n * n
         let direction = g.storage.base
         return Tensor<Scalar>(shape: g.shape) { out in
             for (t, state) in states.enumerated() {
-                PadeExponential<Scalar>.frechetDerivative(
-                    state, along: direction + t * count, transposed: transposed,
-                    into: out.baseAddress! + t * count)
+                let along = direction + t * count, target = out.baseAddress! + t * count
+                switch state {
+                case .pade(let pade):
+                    PadeExponential<Scalar>.frechetDerivative(pade, along: along, transposed: transposed, into: target)
+                case .taylor(let taylor):
+                    TaylorExponential<Scalar>.frechetDerivative(taylor, along: along, transposed: transposed,
+                                                                into: target)
+                }
             }
         }
     }

@@ -54,12 +54,7 @@ extension PadeExponential {
         // E ← 2^{-s} G (exact; in halves if 2^{-s} is below the normal range).
         let e = allocate()
         e.base.update(from: g, count: count)
-        var remaining = s
-        while remaining > 0 {
-            let step = Swift.min(remaining, 64)
-            _ = Matrix.scale(e.base, count: count, byPowerOfTwo: -step)
-            remaining -= step
-        }
+        _ = Matrix.scaleInSteps(e.base, count: count, byPowerOfTwo: -s)
 
         // M_{2k} = L(A^{2k}, E).
         let m2 = allocate()

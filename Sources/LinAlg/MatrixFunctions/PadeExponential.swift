@@ -141,22 +141,8 @@ enum PadeExponential<Scalar: TensorScalar> {
             Matrix.solve(lu: lu.base, pivots: $0.baseAddress!, r0.base, n: n, transposed: false)
         }
 
-        // Squaring: R_{k+1} = R_k². The intermediate R_k are the derivative's, so they are
-        // kept when asked; otherwise two buffers alternate.
-        var squares = [r0]
-        var current = r0
-        var spare: TensorStorage<Scalar>? = nil
-        for k in 0..<s {
-            if k == s - 1 {
-                Matrix.multiply(out, current.base, false, current.base, false, n: n)
-                break
-            }
-            let next = keepingState ? Matrix.allocate(n) : (spare ?? Matrix.allocate(n))
-            Matrix.multiply(next.base, current.base, false, current.base, false, n: n)
-            if keepingState { squares.append(next) } else { spare = current }
-            current = next
-        }
-        if s == 0 { out.update(from: r0.base, count: count) }
+        // Squaring. The intermediate R_k are the derivative's, so they are kept when asked.
+        let squares = Matrix.squarings(of: r0, s, n: n, into: out, keeping: keepingState)
         for i in 0..<count where !out[i].isFinite { throw overflow }
 
         guard keepingState else { return nil }
@@ -167,6 +153,9 @@ enum PadeExponential<Scalar: TensorScalar> {
     /// Chooses the degree m and the number of squarings s (Al-Mohy & Higham 2009,
     /// Algorithm 5.1, with the size estimates described in PadeParameters.swift), forming the
     /// powers of the unscaled A that the chosen degree needs. `nil` when a power overflows.
+    ///
+    /// In `Double`, symmetric and skew matrices take ``TaylorExponential`` instead (see
+    /// ``matrixExp(_:)``); in `Float` they come here.
     ///
     /// A symmetric or skew-symmetric A (exactly so, checked entrywise) is normal: its even
     /// powers are symmetric, `A^{2k} = ±(A^k)(A^k)ᵀ`, so A², A⁴ and A⁸ are each one

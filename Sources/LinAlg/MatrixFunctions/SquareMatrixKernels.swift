@@ -96,6 +96,43 @@ enum SquareMatrix<Scalar: TensorScalar> {
         return true
     }
 
+    /// The squaring phase of scaling and squaring: `R_{k+1} = R_k²` for k < `s`, the last into
+    /// `out`. Returns `R_0 … R_{s−1}` (or `[R_0]`) when `keeping`, which a Fréchet derivative
+    /// needs; otherwise two buffers alternate.
+    @inlinable
+    static func squarings(of r0: TensorStorage<Scalar>, _ s: Int, n: Int, into out: UnsafeMutablePointer<Scalar>,
+                       keeping: Bool) -> [TensorStorage<Scalar>] {
+        var squares = [r0]
+        var current = r0
+        var spare: TensorStorage<Scalar>? = nil
+        for k in 0..<s {
+            if k == s - 1 {
+                multiply(out, current.base, false, current.base, false, n: n)
+                break
+            }
+            let next = keeping ? allocate(n) : (spare ?? allocate(n))
+            multiply(next.base, current.base, false, current.base, false, n: n)
+            if keeping { squares.append(next) } else { spare = current }
+            current = next
+        }
+        if s == 0 { out.update(from: r0.base, count: n * n) }
+        return squares
+    }
+
+    /// `x ← 2^k x` in steps whose factors are normal numbers; `false` if the scaling
+    /// overflowed.
+    @inlinable
+    static func scaleInSteps(_ x: UnsafeMutablePointer<Scalar>, count: Int, byPowerOfTwo k: Int) -> Bool {
+        var remaining = k
+        while remaining != 0 {
+            let step = remaining > 0 ? Swift.min(remaining, 64) : Swift.max(remaining, -64)
+            guard scale(x, count: count, byPowerOfTwo: step) else { return false }
+            remaining -= step
+        }
+        for i in 0..<count where !x[i].isFinite { return false }
+        return true
+    }
+
     /// The 1-norm (largest absolute column sum) of a row-major n × n matrix, in `Double`.
     @inlinable
     static func oneNorm(_ a: UnsafePointer<Scalar>, n: Int) -> Double {
