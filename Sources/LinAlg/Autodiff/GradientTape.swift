@@ -199,27 +199,27 @@ public final class GradientTape: @unchecked Sendable {
                 guard let pullback = node.pullback else { continue }
                 guard let g = cotangents[key] else { continue }
                 if !wanted.contains(key) { cotangents[key] = nil }
-                let inputs = pullback(g)
-                for (parent, dx) in zip(node.parents, inputs) {
-                    guard let parent, let dx else { continue }
-                    precondition(dx.shape == parent.shape,
-                                 "pullback of \(node.operation) returned shape \(dx.shape) for an input of shape \(parent.shape)")
-                    let pkey = ObjectIdentifier(parent)
-                    if var existing = cotangents.removeValue(forKey: pkey) {
-                        // In place with BLAS axpy: this generic function is not specialised
-                        // for the caller's scalar type, and `existing + dx` here ran the
-                        // broadcasting loop unspecialised (a third of an RNN training step,
-                        // whose kernels and states have hundreds of uses each). Copy-on-write
-                        // keeps tensors a pullback shares intact.
-                        existing.withUnsafeMutableBufferPointer { acc in
-                            dx.withUnsafeBufferPointer { d in
-                                guard acc.count > 0 else { return }
-                                Scalar.axpy(n: acc.count, alpha: 1, x: d.baseAddress!, y: acc.baseAddress!)
-                            }
-                        }
-                        cotangents[pkey] = existing
-                    } else {
-                        cotangents[pkey] = dx
+                switch pullback {
+                case .returning(let pullback):
+                    let inputs = pullback(g)
+                    for (parent, dx) in zip(node.parents, inputs) {
+                        guard let parent, let dx else { continue }
+                        add(dx, to: parent, of: node, in: &cotangents)
+                    }
+                case .accumulating(let pullback):
+                    // Hand each input's cotangent so far to the pullback (taken out of the
+                    // table, so it is uniquely held and can be updated in place) and take back
+                    // the sums. An input listed twice gets its cotangent in its first slot;
+                    // the later slot's contribution is added to it afterwards.
+                    var slots: [Tensor<Scalar>?] = node.parents.map { parent in
+                        parent.flatMap { cotangents.removeValue(forKey: ObjectIdentifier($0)) }
+                    }
+                    pullback(g, &slots)
+                    precondition(slots.count == node.parents.count,
+                                 "pullback of \(node.operation) returned \(slots.count) cotangents for \(node.parents.count) inputs")
+                    for (parent, dx) in zip(node.parents, slots) {
+                        guard let parent, let dx else { continue }
+                        add(dx, to: parent, of: node, in: &cotangents)
                     }
                 }
             }
@@ -240,6 +240,32 @@ public final class GradientTape: @unchecked Sendable {
             }
         }
         return cotangents
+    }
+
+    /// Adds `dx`, a cotangent from `node`'s pullback, to what `parent` has received so far.
+    ///
+    /// In place with BLAS axpy: this generic function is not specialised for the caller's
+    /// scalar type, and `existing + dx` here ran the broadcasting loop unspecialised (a third
+    /// of an RNN training step, whose kernels and states have hundreds of uses each).
+    /// Copy-on-write keeps tensors a pullback shares intact.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func add<Scalar>(_ dx: Tensor<Scalar>, to parent: TapeNode<Scalar>, of node: TapeNode<Scalar>,
+                             in cotangents: inout [ObjectIdentifier: Tensor<Scalar>]) {
+        precondition(dx.shape == parent.shape,
+                     "pullback of \(node.operation) returned shape \(dx.shape) for an input of shape \(parent.shape)")
+        let key = ObjectIdentifier(parent)
+        guard var existing = cotangents.removeValue(forKey: key) else {
+            cotangents[key] = dx
+            return
+        }
+        existing.withUnsafeMutableBufferPointer { acc in
+            dx.withUnsafeBufferPointer { d in
+                guard acc.count > 0 else { return }
+                Scalar.axpy(n: acc.count, alpha: 1, x: d.baseAddress!, y: acc.baseAddress!)
+            }
+        }
+        cotangents[key] = existing
     }
 }
 

@@ -11,6 +11,18 @@ enum NodeOrder {
     }
 }
 
+/// How a node's pullback hands back the cotangents of its inputs.
+@usableFromInline
+enum Pullback<Scalar: TensorScalar> {
+    /// Returns one cotangent per input (nil where it has none); the tape adds each to what
+    /// the input has already received.
+    case returning((Tensor<Scalar>) -> [Tensor<Scalar>?])
+    /// Receives, per input, the cotangent accumulated so far (nil when none yet) and adds its
+    /// own contribution into it, or stores a new one: a product can then accumulate with
+    /// GEMM's `β = 1` instead of writing a fresh result that the tape adds afterwards.
+    case accumulating((Tensor<Scalar>, inout [Tensor<Scalar>?]) -> Void)
+}
+
 /// One value in a gradient graph: a watched leaf, or the result of a recorded operation.
 ///
 /// A node holds its parents (the nodes of the operation's inputs that take part in
@@ -27,18 +39,25 @@ final class TapeNode<Scalar: TensorScalar>: @unchecked Sendable {
     /// The shape of the value, for zero cotangents and shape checks.
     @usableFromInline let shape: [Int]
     @usableFromInline var parents: [TapeNode?]
-    @usableFromInline var pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+    @usableFromInline var pullback: Pullback<Scalar>?
     /// An operation name, for diagnostics.
     @usableFromInline let operation: StaticString
 
     @inlinable
     init(tapeID: UInt64, shape: [Int], operation: StaticString,
-         parents: [TapeNode?], pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?) {
+         parents: [TapeNode?], pullback: Pullback<Scalar>?) {
         self.order = NodeOrder.next()
         self.tapeID = tapeID
         self.shape = shape
         self.operation = operation
         self.parents = parents
         self.pullback = pullback
+    }
+
+    @inlinable
+    convenience init(tapeID: UInt64, shape: [Int], operation: StaticString,
+                     parents: [TapeNode?], pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]) {
+        self.init(tapeID: tapeID, shape: shape, operation: operation, parents: parents,
+                  pullback: .returning(pullback))
     }
 }

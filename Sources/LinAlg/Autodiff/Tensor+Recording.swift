@@ -61,6 +61,28 @@ extension Tensor {
         node = TapeNode(tapeID: tapeID, shape: shape, operation: operation,
                         parents: inputs.map(\.node), pullback: pullback)
     }
+
+    /// Attaches a node whose pullback adds into the cotangents its inputs have received so far.
+    ///
+    /// `pullback` gets this value's cotangent and one slot per input, holding that input's
+    /// cotangent accumulated so far (nil when it has none yet, and for untracked inputs), and
+    /// adds its contribution into each slot it has one for (``addMatmul(_:transposed:_:transposed:into:)``,
+    /// ``add(_:into:)``); a slot it leaves as it was receives nothing. A slot's tensor is held
+    /// only by the tape during the call, so updating it in place copies nothing.
+    ///
+    /// ```swift
+    /// // y = x · w, accumulating dw += xᵀ g with one GEMM (β = 1):
+    /// y.record(tapeID, "product", [x, w]) { g, sums in
+    ///     if x.isTracked { addMatmul(g, transposed: false, w, transposed: true, into: &sums[0]) }
+    ///     if w.isTracked { addMatmul(x, transposed: true, g, transposed: false, into: &sums[1]) }
+    /// }
+    /// ```
+    @inlinable
+    public mutating func record(_ tapeID: UInt64, _ operation: StaticString, _ inputs: [Tensor],
+                                accumulating pullback: @escaping (Tensor, inout [Tensor?]) -> Void) {
+        node = TapeNode(tapeID: tapeID, shape: shape, operation: operation,
+                        parents: inputs.map(\.node), pullback: .accumulating(pullback))
+    }
 }
 
 extension Tensor {
