@@ -307,7 +307,10 @@ DEFINE_ARITH(avx512f, "avx512f,avx512dq", float, f16, 16)
 DEFINE_ARITH(avx2d, "avx2,fma", double, d4, 4)
 DEFINE_ARITH(avx2f, "avx2,fma", float, f8, 8)
 
-static _Atomic int isaLimit = CVM_ISA_AVX512;
+// Per thread, so that a caller capping the level (a test of a narrower path, an A/B run)
+// changes only its own kernels; ElementwiseKernels.split hands the caller's cap to the
+// threads that run its ranges.
+static _Thread_local int isaLimit = CVM_ISA_AVX512;
 
 static int cpuLevel(void) {
     __builtin_cpu_init();
@@ -318,11 +321,12 @@ static int cpuLevel(void) {
 
 int cvm_isa(void) {
     int cpu = cpuLevel();
-    int limit = atomic_load_explicit(&isaLimit, memory_order_relaxed);
-    return cpu < limit ? cpu : limit;
+    return cpu < isaLimit ? cpu : isaLimit;
 }
 
-void cvm_set_isa_limit(int level) { atomic_store_explicit(&isaLimit, level, memory_order_relaxed); }
+int cvm_isa_limit(void) { return isaLimit; }
+
+void cvm_set_isa_limit(int level) { isaLimit = level; }
 
 int cvm_unary_f64(int op, const double *x, double *y, long n) {
     switch (cvm_isa()) {
@@ -429,6 +433,7 @@ int cvm_unary_f32(int op, const float *x, float *y, long n) { return 0; }
 int cvm_binary_f64(int op, const double *a, const double *b, double *y, long n) { return 0; }
 int cvm_binary_f32(int op, const float *a, const float *b, float *y, long n) { return 0; }
 int cvm_isa(void) { return CVM_ISA_NONE; }
+int cvm_isa_limit(void) { return CVM_ISA_NONE; }
 void cvm_set_isa_limit(int level) { (void)level; }
 
 #endif

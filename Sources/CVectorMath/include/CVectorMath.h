@@ -85,15 +85,33 @@ int cvm_normalize_rows_pullback_f64(const double *y, const double *g, const doub
 int cvm_normalize_rows_pullback_f32(const float *y, const float *g, const float *scale, float radius,
                                     float *dx, long rows, long n);
 
+/// expRNN's modReLU in place on each row of the row-major rows × n array z, with one bias per
+/// column: z ← sign(z)·max(|z| + bias, 0).
+int cvm_modrelu_rows_f64(double *z, const double *bias, long rows, long n);
+int cvm_modrelu_rows_f32(float *z, const float *bias, long rows, long n);
+
+/// The pullback of `cvm_modrelu_rows_*` from its output y: dz = g where y ≠ 0, else 0;
+/// bias_cotangent[j] += Σ_rows sign(y)·dz and, when column_sums is not NULL,
+/// column_sums[j] += Σ_rows dz.
+int cvm_modrelu_pullback_rows_f64(const double *y, const double *g, double *dz, double *bias_cotangent,
+                                  double *column_sums, long rows, long n);
+int cvm_modrelu_pullback_rows_f32(const float *y, const float *g, float *dz, float *bias_cotangent,
+                                  float *column_sums, long rows, long n);
+
 /// Σ p[i], pairwise over blocks of 128 summed in vector lanes; returns 0 in *handled when
 /// no vector kernel applies (the caller sums itself).
 double cvm_sum_f64(const double *p, long n, int *handled);
 float cvm_sum_f32(const float *p, long n, int *handled);
 
-/// The level the kernels run at now: the CPU's best, lowered by `cvm_set_isa_limit`.
+/// The level the kernels run at now on the calling thread: the CPU's best, lowered by
+/// `cvm_set_isa_limit`.
 int cvm_isa(void);
 
-/// Caps the level (for A/B measurements and for testing every path on one machine).
+/// The calling thread's cap on the level (CVM_ISA_AVX512 unless lowered).
+int cvm_isa_limit(void);
+
+/// Caps the level on the calling thread (for A/B measurements and for testing every path on
+/// one machine); other threads keep theirs.
 void cvm_set_isa_limit(int level);
 
 #ifdef __cplusplus

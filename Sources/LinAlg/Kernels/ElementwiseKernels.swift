@@ -45,7 +45,9 @@ public enum ElementwiseKernels {
     ///
     /// Reading gives the widest set the CPU supports, capped by the last value set; setting
     /// a narrower set caps it (for A/B measurements, and so tests reach every path on one
-    /// machine). The setting is process-wide.
+    /// machine). The setting belongs to the calling thread, and a kernel it splits across
+    /// threads runs on that set on every thread; other threads keep theirs, so a test that
+    /// caps the set does not change what tests running beside it compute.
     public static var instructionSet: InstructionSet {
         get { InstructionSet(rawValue: Int(cvm_isa())) ?? .portable }
         set { cvm_set_isa_limit(Int32(newValue.rawValue)) }
@@ -86,11 +88,17 @@ public enum ElementwiseKernels {
         let threads = Swift.min(limit, count / grain)
         if threads <= 1 { body(0..<count); return }
         let chunk = ((count + threads * rangesPerThread - 1) / (threads * rangesPerThread) + 63) & ~63
+        // The ranges run on other threads under this thread's cap on the instruction set.
+        let limit = cvm_isa_limit()
         let ran = withoutActuallyEscaping(body) { body -> Bool in
-            var task = body
+            var task: (limit: Int32, body: (Range<Int>) -> Void) = (limit, body)
             return withUnsafeMutablePointer(to: &task) { pointer in
                 cvm_parallel_for(Int32(threads), count, chunk, { context, start, end in
-                    context!.assumingMemoryBound(to: ((Range<Int>) -> Void).self).pointee(start..<end)
+                    let task = context!.assumingMemoryBound(to: (limit: Int32, body: (Range<Int>) -> Void).self)
+                    let saved = cvm_isa_limit()
+                    cvm_set_isa_limit(task.pointee.limit)
+                    task.pointee.body(start..<end)
+                    cvm_set_isa_limit(saved)
                 }, pointer) != 0
             }
         }
@@ -100,7 +108,11 @@ public enum ElementwiseKernels {
             let task = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 let start = t * share, end = Swift.min(count, start + share)
-                if start < end { task.value(start..<end) }
+                guard start < end else { return }
+                let saved = cvm_isa_limit()
+                cvm_set_isa_limit(limit)
+                task.value(start..<end)
+                cvm_set_isa_limit(saved)
             }
         }
     }

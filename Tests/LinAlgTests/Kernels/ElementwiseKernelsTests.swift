@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 import CLAPACK
 @testable import LinAlg
@@ -168,5 +170,23 @@ struct ElementwiseKernelsTests {
             sumIsAccurate(Float.self)
             sumIsAccurate(Double.self)
         }
+    }
+
+    /// Tests run side by side in one process: a cap set by one (to reach a narrower path) must
+    /// not change the kernels another computes with, or a bit-for-bit comparison there fails.
+    @Test func aCapOnOneThreadLeavesOtherThreadsAlone() {
+        let best = ElementwiseKernels.instructionSet
+        defer { ElementwiseKernels.instructionSet = best }
+        ElementwiseKernels.instructionSet = .portable
+        let seen = Mutex<ElementwiseKernels.InstructionSet?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            seen.withLock { $0 = ElementwiseKernels.instructionSet }
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        #expect(ElementwiseKernels.instructionSet == .portable)
+        #expect(seen.withLock { $0 } == best)
     }
 }

@@ -6,8 +6,8 @@ import Testing
 /// vector paths of broadcast arithmetic and the cheap unary functions, on every instruction
 /// set this CPU has, against Float80 references or the scalar Swift operation bit for bit.
 ///
-/// Part of the serialized suite of ``ElementwiseKernelsTests``: the instruction set is
-/// process-wide, and two suites switching it concurrently would test each other's setting.
+/// Part of the serialized suite of ``ElementwiseKernelsTests``, whose tests switch the
+/// instruction set (a setting of the calling thread) one after another.
 extension ElementwiseKernelsTests {
     /// Runs `body` once per available instruction set (portable included).
     func onEveryInstructionSet(_ body: (ElementwiseKernels.InstructionSet) -> Void) {
