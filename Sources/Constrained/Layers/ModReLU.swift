@@ -60,37 +60,28 @@ public func modReLU<Scalar>(_ z: Tensor<Scalar>, bias: Tensor<Scalar>) -> Tensor
     var y = Tensor<Scalar>(shape: z.shape) { out in
         z.withUnsafeBufferPointer { zs in
             bias.withUnsafeBufferPointer { bs in
-                for r in 0..<rows {
-                    let base = r * features
-                    for j in 0..<features {
-                        let v = zs[base + j]
-                        let m = Swift.abs(v) + bs[j]
-                        out[base + j] = m > 0 ? (v > 0 ? m : v < 0 ? -m : 0) : 0
-                    }
-                }
+                guard rows > 0 else { return }
+                out.baseAddress!.initialize(from: zs.baseAddress!, count: rows * features)
+                ModReLUKernel.apply(out.baseAddress!, bias: bs.baseAddress!, rows: rows, columns: features)
             }
         }
     }
     if let tapeID = Tensor.recordingTapeID(z, bias) {
-        let zValue = z.detached(), bValue = bias.detached()
+        // The pullback needs only the output: an element is active exactly where y ≠ 0, and
+        // there sign(y) = sign(z).
+        let yValue = y.detached()
         let needZ = z.isTracked, needB = bias.isTracked
         y.record(tapeID, "modReLU", z, bias) { g in
             var dz: Tensor<Scalar>? = nil, db: Tensor<Scalar>? = nil
             var dbSum = [Scalar](repeating: 0, count: features)
-            let dzValue = Tensor<Scalar>(shape: zValue.shape) { out in
-                zValue.withUnsafeBufferPointer { zs in
-                    bValue.withUnsafeBufferPointer { bs in
-                        g.withUnsafeBufferPointer { gs in
-                            for r in 0..<rows {
-                                let base = r * features
-                                for j in 0..<features {
-                                    let v = zs[base + j]
-                                    let active = Swift.abs(v) + bs[j] > 0 && v != 0
-                                    let gv = active ? gs[base + j] : 0
-                                    out[base + j] = gv
-                                    dbSum[j] += v > 0 ? gv : -gv
-                                }
-                            }
+            let dzValue = Tensor<Scalar>(shape: yValue.shape) { out in
+                guard rows > 0 else { return }
+                yValue.withUnsafeBufferPointer { ys in
+                    g.withUnsafeBufferPointer { gs in
+                        dbSum.withUnsafeMutableBufferPointer { db in
+                            ModReLUKernel.pullback(output: ys.baseAddress!, cotangent: gs.baseAddress!,
+                                                   into: out.baseAddress!, biasCotangent: db.baseAddress!,
+                                                   columnSums: nil, rows: rows, columns: features)
                         }
                     }
                 }

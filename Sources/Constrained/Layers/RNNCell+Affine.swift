@@ -5,7 +5,9 @@ extension RNNCell {
     /// is broadcast into the output and both products accumulate into it with GEMM's `β = 1`
     /// (one allocation instead of four, one node instead of four). The pullback is
     /// `dx = dz W_in`, `dh = dz W_rec`, `dW_in = dzᵀ x`, `dW_rec = dzᵀ h`, `db = Σ_batch dz`,
-    /// each computed only when its input is tracked.
+    /// each computed only when its input is tracked, and each added with `β = 1` into what
+    /// its input has received so far: a loop over the cell sums `dW_rec` over the steps, and
+    /// the state's cotangent from the next step, in place.
     @inlinable
     static func affine(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>, input: Tensor<Scalar>,
                        recurrent: Tensor<Scalar>, bias: Tensor<Scalar>?) -> Tensor<Scalar> {
@@ -14,7 +16,7 @@ extension RNNCell {
         if let bias { inputs.append(bias) }
         if let tapeID = Tensor.recordingTapeID(inputs) {
             let pullback = affinePullback(inputs)
-            z.record(tapeID, "RNNCell.affine", inputs) { dz in pullback(dz) }
+            z.record(tapeID, "RNNCell.affine", inputs) { dz, sums in pullback(dz, &sums) }
         }
         return z
     }
@@ -34,8 +36,8 @@ extension RNNCell {
         if let tapeID = Tensor.recordingTapeID(inputs) {
             let pullback = affinePullback(inputs)
             let value = y.detached()
-            y.record(tapeID, "RNNCell.affineTanh", inputs) { g in
-                pullback(Tensor.broadcastingMap(g, value) { $0 * (1 - $1 * $1) })
+            y.record(tapeID, "RNNCell.affineTanh", inputs) { g, sums in
+                pullback(Tensor.broadcastingMap(g, value) { $0 * (1 - $1 * $1) }, &sums)
             }
         }
         return y
@@ -46,7 +48,8 @@ extension RNNCell {
     ///
     /// modReLU(z)ⱼ = sign(zⱼ)·max(|zⱼ| + b_modⱼ, 0) overwrites z in place. Its pullback needs
     /// only the output: an element is active exactly where yⱼ ≠ 0 (there sign(yⱼ) = sign(zⱼ)),
-    /// so `dz = g` where active and 0 elsewhere, and `db_mod = Σ_batch sign(y) ⊙ dz`.
+    /// so `dz = g` where active and 0 elsewhere, and `db_mod = Σ_batch sign(y) ⊙ dz`; one
+    /// vectorised pass (``ModReLUKernel``) gives dz, `db_mod` and the affine bias's `Σ_batch dz`.
     @inlinable
     static func affineModReLU(_ x: Tensor<Scalar>, _ h: Tensor<Scalar>, input: Tensor<Scalar>,
                               recurrent: Tensor<Scalar>, bias: Tensor<Scalar>?,
@@ -57,14 +60,7 @@ extension RNNCell {
                      "RNNCell: modReLU bias shape \(modReLUBias.shape) does not match the hidden size \(features)")
         modReLUBias.withUnsafeBufferPointer { bs in
             y.withUnsafeMutableBufferPointer { zs in
-                for r in 0..<rows {
-                    let base = r * features
-                    for j in 0..<features {
-                        let v = zs[base + j]
-                        let m = Swift.abs(v) + bs[j]
-                        zs[base + j] = m > 0 ? (v > 0 ? m : v < 0 ? -m : 0) : 0
-                    }
-                }
+                ModReLUKernel.apply(zs.baseAddress!, bias: bs.baseAddress!, rows: rows, columns: features)
             }
         }
         var inputs = [x, h, input, recurrent]
@@ -72,28 +68,30 @@ extension RNNCell {
         let affineCount = inputs.count
         inputs.append(modReLUBias)
         if let tapeID = Tensor.recordingTapeID(inputs) {
-            let pullback = affinePullback(Array(inputs.prefix(affineCount)))
+            // The affine bias's cotangent Σ_batch dz comes out of the same pass as dz.
+            let needAffineBias = bias?.isTracked ?? false
+            let pullback = affinePullback(Array(inputs.prefix(affineCount)), sumsBias: false)
             let value = y.detached(), needBias = modReLUBias.isTracked
-            y.record(tapeID, "RNNCell.affineModReLU", inputs) { g in
-                var dbSum = [Scalar](repeating: 0, count: features)
+            y.record(tapeID, "RNNCell.affineModReLU", inputs) { g, sums in
+                var modSums = [Scalar](repeating: 0, count: features)
+                var biasSums = [Scalar](repeating: 0, count: needAffineBias ? features : 0)
                 let dz = Tensor<Scalar>(shape: value.shape) { out in
                     value.withUnsafeBufferPointer { ys in
                         g.withUnsafeBufferPointer { gs in
-                            dbSum.withUnsafeMutableBufferPointer { db in
-                                for r in 0..<rows {
-                                    let base = r * features
-                                    for j in 0..<features {
-                                        let v = ys[base + j]
-                                        let gv = v != 0 ? gs[base + j] : 0
-                                        out[base + j] = gv
-                                        db[j] += v > 0 ? gv : -gv
-                                    }
+                            modSums.withUnsafeMutableBufferPointer { db in
+                                biasSums.withUnsafeMutableBufferPointer { bsum in
+                                    ModReLUKernel.pullback(output: ys.baseAddress!, cotangent: gs.baseAddress!,
+                                                           into: out.baseAddress!, biasCotangent: db.baseAddress!,
+                                                           columnSums: needAffineBias ? bsum.baseAddress! : nil,
+                                                           rows: rows, columns: features)
                                 }
                             }
                         }
                     }
                 }
-                return pullback(dz) + [needBias ? Tensor(dbSum) : nil]
+                pullback(dz, &sums)
+                if needAffineBias { add(Tensor(biasSums), into: &sums[4]) }
+                if needBias { add(Tensor(modSums), into: &sums[affineCount]) }
             }
         }
         return y
@@ -132,23 +130,23 @@ extension RNNCell {
     }
 
     /// The pullback of ``affineValue(_:_:input:recurrent:bias:)`` for `inputs` = [x, h, W_in,
-    /// W_rec] (+ b): `dx = dz W_in`, `dh = dz W_rec`, `dW_in = dzᵀ x`, `dW_rec = dzᵀ h`,
-    /// `db = Σ_batch dz`, each only when its input is tracked. It captures the inputs'
+    /// W_rec] (+ b), adding into the first `inputs.count` slots of the cotangents so far:
+    /// `dx += dz W_in`, `dh += dz W_rec`, `dW_in += dzᵀ x`, `dW_rec += dzᵀ h`,
+    /// `db += Σ_batch dz` (unless `sumsBias` is false: the caller sums it with its own pass),
+    /// each only when its input is tracked. It captures the inputs'
     /// storage (shared with the inputs themselves), no copy.
     @inlinable
-    static func affinePullback(_ inputs: [Tensor<Scalar>]) -> (Tensor<Scalar>) -> [Tensor<Scalar>?] {
+    static func affinePullback(_ inputs: [Tensor<Scalar>], sumsBias: Bool = true)
+    -> (Tensor<Scalar>, inout [Tensor<Scalar>?]) -> Void {
         let tracked = inputs.map(\.isTracked)
         let x = inputs[0].detached(), h = inputs[1].detached()
         let input = inputs[2].detached(), recurrent = inputs[3].detached()
-        return { dz in
-            var grads: [Tensor<Scalar>?] = [
-                tracked[0] ? matmul(dz, input) : nil,
-                tracked[1] ? matmul(dz, recurrent) : nil,
-                tracked[2] ? matmul(dz, transposed: true, x, transposed: false) : nil,
-                tracked[3] ? matmul(dz, transposed: true, h, transposed: false) : nil,
-            ]
-            if tracked.count == 5 { grads.append(tracked[4] ? columnSums(dz) : nil) }
-            return grads
+        return { dz, sums in
+            if tracked[0] { addMatmul(dz, transposed: false, input, transposed: false, into: &sums[0]) }
+            if tracked[1] { addMatmul(dz, transposed: false, recurrent, transposed: false, into: &sums[1]) }
+            if tracked[2] { addMatmul(dz, transposed: true, x, transposed: false, into: &sums[2]) }
+            if tracked[3] { addMatmul(dz, transposed: true, h, transposed: false, into: &sums[3]) }
+            if sumsBias && tracked.count == 5 && tracked[4] { add(columnSums(dz), into: &sums[4]) }
         }
     }
 

@@ -70,14 +70,7 @@ extension RNNCell {
                         for i in 0..<stepCount where !(c[i] > 0) { c[i] = 0 }
                     case .modReLU:
                         modReLUBias!.withUnsafeBufferPointer { bs in
-                            for r in 0..<batch {
-                                let row = c + r * hidden
-                                for j in 0..<hidden {
-                                    let v = row[j]
-                                    let m = Swift.abs(v) + bs[j]
-                                    row[j] = m > 0 ? (v > 0 ? m : v < 0 ? -m : 0) : 0
-                                }
-                            }
+                            ModReLUKernel.apply(c, bias: bs.baseAddress!, rows: batch, columns: hidden)
                         }
                     }
                 }
@@ -180,15 +173,15 @@ extension RNNCell {
                                 d[i] = yt[i] > 0 ? v : 0
                             }
                         case .modReLU:
-                            for r in 0..<batch {
-                                let base = r * hidden
-                                for j in 0..<hidden {
-                                    let y = yt[base + j]
-                                    let v = y != 0 ? (hasG ? gt[base + j] : 0) + (hasCarry ? carry[base + j] : 0) : 0
-                                    d[base + j] = v
-                                    qMod[j] += y > 0 ? v : -v
-                                }
+                            // δ = (g + carry) where y ≠ 0, and db_mod += Σ sign(y) δ, in one
+                            // vectorised pass over the summed cotangent.
+                            switch (hasG, hasCarry) {
+                            case (true, true): for i in 0..<stepCount { d[i] = gt[i] + carry[i] }
+                            case (true, false): d.update(from: gt, count: stepCount)
+                            case (false, _): d.update(from: carry, count: stepCount)
                             }
+                            ModReLUKernel.pullback(output: yt, cotangent: d, into: d, biasCotangent: qMod,
+                                                   columnSums: nil, rows: batch, columns: hidden)
                         }
                         if t > 0 || wantH0 {
                             // δ_t W_rec: the cotangent of y_{t−1} through step t.
