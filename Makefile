@@ -42,6 +42,9 @@ demo: deps
 # Docs/Benchmarks.md and Docs/benchmarks.svg. `make bench QUICK=1` (a smoke run) or
 # `make bench FILTER=regex` (over suite/workload/dtype/n/phase) leave their report in bench-out/.
 BENCH_THREADS := 2
+# Rounds: ours and every peer run, then all again; report.py keeps each workload's least
+# median, so a phase of host contention must hit every round to move a number.
+BENCH_ROUNDS ?= $(if $(QUICK),1,3)
 BENCH_OUT := bench-out
 PEER_PYTHON ?= .venv-bench/bin/python
 # FILTER is passed in single quotes (its own single quotes escaped), so regular expressions
@@ -54,19 +57,26 @@ bench: deps
 	$(SWIFT) build -c release --product constrained-bench
 	@mkdir -p $(BENCH_OUT) $(BENCH_DOCS)
 	@rm -f $(BENCH_OUT)/*.jsonl
-	$(BENCH_ENV) "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" $(BENCH_FLAGS) --output $(BENCH_OUT)/constrained.jsonl
-	$(BENCH_ENV) python3 Scripts/bench/peer_numpy.py $(BENCH_FLAGS) --output $(BENCH_OUT)/numpy.jsonl
-	@if [ -x "$(PEER_PYTHON)" ]; then \
+	@set -e; bin="$$($(SWIFT) build -c release --show-bin-path)/constrained-bench"; \
+	for r in $$(seq 1 $(BENCH_ROUNDS)); do \
+		echo "== round $$r of $(BENCH_ROUNDS)"; \
 		set -x; \
-		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.jsonl; \
-		$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch_constrained.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch-constrained.jsonl; \
-		if "$(PEER_PYTHON)" -c "import geotorch" 2>/dev/null; then \
-			$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geotorch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geotorch.jsonl; \
-		else echo "geotorch peer skipped: $(PEER_PYTHON) has no geotorch"; fi; \
-		if "$(PEER_PYTHON)" -c "import geoopt" 2>/dev/null; then $(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geoopt.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geoopt.jsonl; else echo "geoopt peer skipped: $(PEER_PYTHON) has no geoopt"; fi; \
-	else \
-		echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
-	fi
+		$(BENCH_ENV) "$$bin" $(BENCH_FLAGS) --output $(BENCH_OUT)/constrained.r$$r.jsonl; \
+		$(BENCH_ENV) python3 Scripts/bench/peer_numpy.py $(BENCH_FLAGS) --output $(BENCH_OUT)/numpy.r$$r.jsonl; \
+		if [ -x "$(PEER_PYTHON)" ]; then \
+			$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch.r$$r.jsonl; \
+			$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_torch_constrained.py $(BENCH_FLAGS) --output $(BENCH_OUT)/torch-constrained.r$$r.jsonl; \
+			if "$(PEER_PYTHON)" -c "import geotorch" 2>/dev/null; then \
+				$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geotorch.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geotorch.r$$r.jsonl; \
+			else echo "geotorch peer skipped: $(PEER_PYTHON) has no geotorch"; fi; \
+			if "$(PEER_PYTHON)" -c "import geoopt" 2>/dev/null; then \
+				$(BENCH_ENV) "$(PEER_PYTHON)" Scripts/bench/peer_geoopt.py $(BENCH_FLAGS) --output $(BENCH_OUT)/geoopt.r$$r.jsonl; \
+			else echo "geoopt peer skipped: $(PEER_PYTHON) has no geoopt"; fi; \
+		else \
+			echo "PyTorch peer skipped: no $(PEER_PYTHON) (run make bench-peer-setup)"; \
+		fi; \
+		set +x; \
+	done
 	@# Peak memory and the instruction count (a minute under valgrind) are skipped with FILTER.
 	$(if $(FILTER),@true,$(BENCH_ENV) python3 Scripts/bench/memory.py "$$($(SWIFT) build -c release --show-bin-path)/constrained-bench" \
 		--peer-python "$(PEER_PYTHON)" --threads $(BENCH_THREADS) $(if $(QUICK),--quick) --output $(BENCH_OUT)/memory.jsonl)
