@@ -29,9 +29,8 @@ extension RNNCell {
     ) -> (outputs: Tensor<Scalar>, last: Tensor<Scalar>) {
         let steps = xs.shape[0], batch = xs.shape[1], inputSize = xs.shape[2], hidden = recurrent.shape[0]
         let stepCount = batch * hidden
-        // σ is applied to one step at a time in this scratch state, through the vectorised
-        // in-place kernels (tanh); modReLU and relu run in a loop on the output directly.
-        var scratch = Tensor<Scalar>(shape: [batch, hidden], repeating: 0)
+        // σ is applied to one step at a time, in place in the outputs, through the vectorised
+        // kernels (tanh, modReLU; relu is a plain loop).
         var outputs = Tensor<Scalar>(shape: [steps, batch, hidden]) { out in
             let po = out.baseAddress!
             if let bias {
@@ -63,9 +62,7 @@ extension RNNCell {
                     }
                     switch nonlinearity {
                     case .tanh:
-                        scratch.withUnsafeMutableBufferPointer { s in s.baseAddress!.update(from: c, count: stepCount) }
-                        scratch.formTanh()
-                        scratch.withUnsafeBufferPointer { s in c.update(from: s.baseAddress!, count: stepCount) }
+                        ElementwiseKernels.tanh(c, into: c, count: stepCount)
                     case .relu:
                         for i in 0..<stepCount where !(c[i] > 0) { c[i] = 0 }
                     case .modReLU:

@@ -35,3 +35,22 @@ extension Tensor {
         }
     }
 }
+
+extension ElementwiseKernels {
+    /// `y[i] = tanh(x[i])` for `count` scalars on raw buffers (`y` may be `x`): the kernel of
+    /// ``tanh(_:)`` for values kept outside tensors, such as one step's rows inside a recurrent
+    /// layer's buffer of all its states, without copying them into a tensor and back.
+    @inlinable
+    public static func tanh<Scalar: TensorScalar>(_ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>,
+                                                  count: Int) {
+        guard count > 0 else { return }
+        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+        if Scalar.self == Double.self {
+            VectorMath.apply(.tanh, rx.assumingMemoryBound(to: Double.self), ry.assumingMemoryBound(to: Double.self), count: count)
+        } else if Scalar.self == Float.self {
+            VectorMath.apply(.tanh, rx.assumingMemoryBound(to: Float.self), ry.assumingMemoryBound(to: Float.self), count: count)
+        } else {
+            for i in 0..<count { y[i] = Scalar.tanh(x[i]) }
+        }
+    }
+}
