@@ -44,7 +44,7 @@ demo: deps
 BENCH_THREADS := 2
 # Rounds: ours and every peer run, then all again; report.py keeps each workload's least
 # median, so a phase of host contention must hit every round to move a number.
-BENCH_ROUNDS ?= $(if $(QUICK),1,3)
+BENCH_ROUNDS ?= $(if $(QUICK),1,4)
 BENCH_OUT := bench-out
 PEER_PYTHON ?= .venv-bench/bin/python
 # FILTER is passed in single quotes (its own single quotes escaped), so regular expressions
