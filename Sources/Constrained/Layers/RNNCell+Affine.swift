@@ -37,7 +37,15 @@ extension RNNCell {
             let pullback = affinePullback(inputs)
             let value = y.detached()
             y.record(tapeID, "RNNCell.affineTanh", inputs) { g, sums in
-                pullback(Tensor.broadcastingMap(g, value) { $0 * (1 - $1 * $1) }, &sums)
+                let dz = Tensor<Scalar>(shape: value.shape) { out in
+                    g.withUnsafeBufferPointer { gs in
+                        value.withUnsafeBufferPointer { ys in
+                            ElementwiseKernels.tanhPullback(gs.baseAddress!, output: ys.baseAddress!,
+                                                            into: out.baseAddress!, count: out.count)
+                        }
+                    }
+                }
+                pullback(dz, &sums)
             }
         }
         return y

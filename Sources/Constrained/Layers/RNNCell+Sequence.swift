@@ -158,11 +158,12 @@ extension RNNCell {
                         case .tanh:
                             switch (hasG, hasCarry) {
                             case (true, true):
-                                for i in 0..<stepCount { d[i] = (gt[i] + carry[i]) * (1 - yt[i] * yt[i]) }
+                                for i in 0..<stepCount { d[i] = gt[i] + carry[i] }
+                                ElementwiseKernels.tanhPullback(d, output: yt, into: d, count: stepCount)
                             case (true, false):
-                                for i in 0..<stepCount { d[i] = gt[i] * (1 - yt[i] * yt[i]) }
+                                ElementwiseKernels.tanhPullback(gt, output: yt, into: d, count: stepCount)
                             case (false, _):   // a later step always passes a carry
-                                for i in 0..<stepCount { d[i] = carry[i] * (1 - yt[i] * yt[i]) }
+                                ElementwiseKernels.tanhPullback(carry, output: yt, into: d, count: stepCount)
                             }
                         case .relu:
                             for i in 0..<stepCount {

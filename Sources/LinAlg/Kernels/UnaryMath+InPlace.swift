@@ -54,3 +54,23 @@ extension ElementwiseKernels {
         }
     }
 }
+
+extension ElementwiseKernels {
+    /// `dz[i] = g[i] · (1 − y[i]²)` for `count` scalars on raw buffers (`dz` may be `g`): the
+    /// pullback of tanh from its output `y`, the kernel behind ``tanh(_:)``'s gradient.
+    @inlinable
+    public static func tanhPullback<Scalar: TensorScalar>(_ g: UnsafePointer<Scalar>, output y: UnsafePointer<Scalar>,
+                                                          into dz: UnsafeMutablePointer<Scalar>, count: Int) {
+        guard count > 0 else { return }
+        let rg = UnsafeRawPointer(g), ry = UnsafeRawPointer(y), rd = UnsafeMutableRawPointer(dz)
+        if Scalar.self == Double.self {
+            VectorMath.apply(.tanhPullback, rg.assumingMemoryBound(to: Double.self), ry.assumingMemoryBound(to: Double.self),
+                             rd.assumingMemoryBound(to: Double.self), count: count)
+        } else if Scalar.self == Float.self {
+            VectorMath.apply(.tanhPullback, rg.assumingMemoryBound(to: Float.self), ry.assumingMemoryBound(to: Float.self),
+                             rd.assumingMemoryBound(to: Float.self), count: count)
+        } else {
+            for i in 0..<count { let v = y[i]; dz[i] = g[i] * (1 - v * v) }
+        }
+    }
+}
