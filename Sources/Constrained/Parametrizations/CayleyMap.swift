@@ -5,7 +5,7 @@
 /// `Skew() >>> CayleyMap()` parametrizes that part of SO(n). `I − X` is then always
 /// invertible (its eigenvalues are `1 − iθ`, and `‖(I − X)⁻¹‖₂ ≤ 1`), so the solve is
 /// well conditioned. Computed by LinAlg's `cayley(_:scale:base:)` as `2 (I − X)⁻¹ − I`: one
-/// LU of `I − X`, shared with the pullback; batched.
+/// inverse of `I − X`, which makes the pullback two matrix products; batched.
 ///
 /// Note the scaling: ``Orthogonal`` with `.cayley` uses PyTorch's `(I − A/2)⁻¹ (I + A/2)`,
 /// which is this map at `X = A/2`.

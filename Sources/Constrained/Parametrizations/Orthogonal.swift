@@ -13,8 +13,8 @@
 /// - `.cayley`: the same `A`, then PyTorch's Cayley map `Q = (I − A/2)⁻¹ (I + A/2)`, computed
 ///   as `2 (I − A/2)⁻¹ − I` by LinAlg's `cayley(skewOfLowerTriangle:scale:base:)` (square)
 ///   or `cayley(_:scale:base:)` (tall, on the padded `A`); for a square original the
-///   base folds into that solve, `B (I − A/2)⁻¹ (I + A/2) = 2 B (I − A/2)⁻¹ − B`, so it costs
-///   no matrix product.
+///   base enters as `B (I − A/2)⁻¹ (I + A/2) = 2 B (I − A/2)⁻¹ − B`: one inverse and one
+///   product forward, two products backward.
 /// - `.householder`: `Q = H₁ ⋯ H_k · diag(s)` with reflectors from the strictly lower part of
 ///   `X`, `τᵢ = 2 / (1 + ‖X[i+1:, i]‖²)` (so each `Hᵢ` is exactly a reflection), and
 ///   `sᵢ = sign(Xᵢᵢ)` (±1; `+1` for 0) choosing each column's sign.
