@@ -70,6 +70,24 @@ extension Double: TensorScalar {
         LAPACKE_dsyevd(columnMajor, cchar(jobz), cchar(uplo), n, a, lda, w)
     }
 
+    public static func sytrd(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
+                             d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>, tau: UnsafeMutablePointer<Double>,
+                             work: UnsafeMutablePointer<Double>, lwork: Int32) -> Int32 {
+        LAPACKE_dsytrd_work(columnMajor, cchar(uplo), n, a, lda, d, e, tau, work, lwork)
+    }
+
+    public static func stedc(n: Int32, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>,
+                             z: UnsafeMutablePointer<Double>, ldz: Int32, work: UnsafeMutablePointer<Double>, lwork: Int32,
+                             iwork: UnsafeMutablePointer<Int32>, liwork: Int32) -> Int32 {
+        LAPACKE_dstedc_work(columnMajor, cchar(UInt8(ascii: "I")), n, d, e, z, ldz, work, lwork, iwork, liwork)
+    }
+
+    public static func ormtr(uplo: UInt8, n: Int32, a: UnsafePointer<Double>, lda: Int32, tau: UnsafePointer<Double>,
+                             c: UnsafeMutablePointer<Double>, ldc: Int32, work: UnsafeMutablePointer<Double>, lwork: Int32) -> Int32 {
+        LAPACKE_dormtr_work(columnMajor, cchar(UInt8(ascii: "L")), cchar(uplo), cchar(UInt8(ascii: "N")),
+                              n, n, a, lda, tau, c, ldc, work, lwork)
+    }
+
     public static func gees(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
                             wr: UnsafeMutablePointer<Double>, wi: UnsafeMutablePointer<Double>,
                             vs: UnsafeMutablePointer<Double>, ldvs: Int32) -> Int32 {

@@ -76,6 +76,24 @@ extension Float: TensorScalar {
         LAPACKE_ssyevd(columnMajor, cchar(jobz), cchar(uplo), n, a, lda, w)
     }
 
+    public static func sytrd(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
+                             d: UnsafeMutablePointer<Float>, e: UnsafeMutablePointer<Float>, tau: UnsafeMutablePointer<Float>,
+                             work: UnsafeMutablePointer<Float>, lwork: Int32) -> Int32 {
+        LAPACKE_ssytrd_work(columnMajor, cchar(uplo), n, a, lda, d, e, tau, work, lwork)
+    }
+
+    public static func stedc(n: Int32, d: UnsafeMutablePointer<Float>, e: UnsafeMutablePointer<Float>,
+                             z: UnsafeMutablePointer<Float>, ldz: Int32, work: UnsafeMutablePointer<Float>, lwork: Int32,
+                             iwork: UnsafeMutablePointer<Int32>, liwork: Int32) -> Int32 {
+        LAPACKE_sstedc_work(columnMajor, cchar(UInt8(ascii: "I")), n, d, e, z, ldz, work, lwork, iwork, liwork)
+    }
+
+    public static func ormtr(uplo: UInt8, n: Int32, a: UnsafePointer<Float>, lda: Int32, tau: UnsafePointer<Float>,
+                             c: UnsafeMutablePointer<Float>, ldc: Int32, work: UnsafeMutablePointer<Float>, lwork: Int32) -> Int32 {
+        LAPACKE_sormtr_work(columnMajor, cchar(UInt8(ascii: "L")), cchar(uplo), cchar(UInt8(ascii: "N")),
+                              n, n, a, lda, tau, c, ldc, work, lwork)
+    }
+
     public static func gees(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
                             wr: UnsafeMutablePointer<Float>, wi: UnsafeMutablePointer<Float>,
                             vs: UnsafeMutablePointer<Float>, ldvs: Int32) -> Int32 {

@@ -62,6 +62,22 @@ where Magnitude == Self {
     /// Symmetric eigendecomposition by divide and conquer (`?syevd`), `jobz` `N`/`V`, `uplo` `U`/`L`.
     static func syevd(jobz: UInt8, uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>,
                       lda: Int32, w: UnsafeMutablePointer<Self>) -> Int32
+    /// Householder reduction of a symmetric matrix to tridiagonal form, `A = Q T Qᵀ`
+    /// (`?sytrd`), `uplo` `U`/`L`; `d`, `e` receive `T`'s diagonal and off-diagonal, `a` and
+    /// `tau` the reflectors of `Q`. `lwork = -1` writes the optimal workspace size to `work[0]`.
+    static func sytrd(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
+                      d: UnsafeMutablePointer<Self>, e: UnsafeMutablePointer<Self>, tau: UnsafeMutablePointer<Self>,
+                      work: UnsafeMutablePointer<Self>, lwork: Int32) -> Int32
+    /// Eigenvalues (ascending, into `d`) and eigenvectors (the columns of `z`) of a symmetric
+    /// tridiagonal matrix by divide and conquer (`?stedc`, `compz = I`). Workspace for `n > 1`:
+    /// `lwork ≥ 1 + 4n + n²`, `liwork ≥ 3 + 5n`.
+    static func stedc(n: Int32, d: UnsafeMutablePointer<Self>, e: UnsafeMutablePointer<Self>,
+                      z: UnsafeMutablePointer<Self>, ldz: Int32, work: UnsafeMutablePointer<Self>, lwork: Int32,
+                      iwork: UnsafeMutablePointer<Int32>, liwork: Int32) -> Int32
+    /// Overwrites the `n × n` matrix `c` with `Q c`, `Q` from ``sytrd(uplo:n:a:lda:d:e:tau:work:lwork:)``
+    /// (`?ormtr`, side L, no transpose). `lwork = -1` writes the optimal workspace size to `work[0]`.
+    static func ormtr(uplo: UInt8, n: Int32, a: UnsafePointer<Self>, lda: Int32, tau: UnsafePointer<Self>,
+                      c: UnsafeMutablePointer<Self>, ldc: Int32, work: UnsafeMutablePointer<Self>, lwork: Int32) -> Int32
     /// Singular value decomposition by divide and conquer (`?gesdd`), `jobz` `N`/`S`/`A`/`O`.
     static func gesdd(jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
                       s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>?, ldu: Int32,
