@@ -17,10 +17,10 @@ deps:
 	fi
 
 # Then the compile-time checks of the typed operations (samples that must not compile), and
-# the thread sanitizer over the tests that read and train from several threads, in its
+# the thread sanitizer over the tests that read, train and decompose from several threads, in its
 # own build folder (gitignored), without the macro targets (CONSTRAINED_WITHOUT_MACROS, see
 # Package.swift): swift-syntax is built once, by the first run, not again under the sanitizer.
-TSAN_FILTER := CachingTests|CacheCornerCaseTests|TrainingTests
+TSAN_FILTER := CachingTests|CacheCornerCaseTests|TrainingTests|SymmetricEigenSideBySideTests
 
 test: deps
 	$(TEST_ENV) $(SWIFT) test

@@ -88,6 +88,11 @@ extension Double: TensorScalar {
                               n, n, a, lda, tau, c, ldc, work, lwork)
     }
 
+    public static func orgtr(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32, tau: UnsafePointer<Double>,
+                             work: UnsafeMutablePointer<Double>, lwork: Int32) -> Int32 {
+        LAPACKE_dorgtr_work(columnMajor, cchar(uplo), n, a, lda, tau, work, lwork)
+    }
+
     public static func gees(n: Int32, a: UnsafeMutablePointer<Double>, lda: Int32,
                             wr: UnsafeMutablePointer<Double>, wi: UnsafeMutablePointer<Double>,
                             vs: UnsafeMutablePointer<Double>, ldvs: Int32) -> Int32 {

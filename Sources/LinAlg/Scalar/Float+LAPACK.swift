@@ -94,6 +94,11 @@ extension Float: TensorScalar {
                               n, n, a, lda, tau, c, ldc, work, lwork)
     }
 
+    public static func orgtr(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32, tau: UnsafePointer<Float>,
+                             work: UnsafeMutablePointer<Float>, lwork: Int32) -> Int32 {
+        LAPACKE_sorgtr_work(columnMajor, cchar(uplo), n, a, lda, tau, work, lwork)
+    }
+
     public static func gees(n: Int32, a: UnsafeMutablePointer<Float>, lda: Int32,
                             wr: UnsafeMutablePointer<Float>, wi: UnsafeMutablePointer<Float>,
                             vs: UnsafeMutablePointer<Float>, ldvs: Int32) -> Int32 {

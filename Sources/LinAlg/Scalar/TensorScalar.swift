@@ -78,6 +78,11 @@ where Magnitude == Self {
     /// (`?ormtr`, side L, no transpose). `lwork = -1` writes the optimal workspace size to `work[0]`.
     static func ormtr(uplo: UInt8, n: Int32, a: UnsafePointer<Self>, lda: Int32, tau: UnsafePointer<Self>,
                       c: UnsafeMutablePointer<Self>, ldc: Int32, work: UnsafeMutablePointer<Self>, lwork: Int32) -> Int32
+    /// Overwrites the reflectors `a` from ``sytrd(uplo:n:a:lda:d:e:tau:work:lwork:)`` with the
+    /// `n × n` orthogonal `Q` they define (`?orgtr`). `lwork = -1` writes the optimal workspace
+    /// size to `work[0]`.
+    static func orgtr(uplo: UInt8, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32, tau: UnsafePointer<Self>,
+                      work: UnsafeMutablePointer<Self>, lwork: Int32) -> Int32
     /// Singular value decomposition by divide and conquer (`?gesdd`), `jobz` `N`/`S`/`A`/`O`.
     static func gesdd(jobz: UInt8, m: Int32, n: Int32, a: UnsafeMutablePointer<Self>, lda: Int32,
                       s: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>?, ldu: Int32,
