@@ -15,6 +15,9 @@ extension ElementwiseKernels {
     /// 20 then ran `eigh` at n = 256 up to 36× slower. OpenBLAS 0.3.21 has no per-thread
     /// setting, so the limit is process-wide while the steps run (reference-counted, restored
     /// by the last section to end); other threads' BLAS calls in that window run on one thread.
+    /// OpenBLAS's idle worker still spins (yielding) for about 0.1 s after a threaded call, so
+    /// on a machine with two cores the two steps share them with it and their time varies more
+    /// than one after the other does.
     @usableFromInline
     static func concurrently(_ first: () -> Void, _ second: () -> Void) {
         OpenBLASSingleThreadedSection.enter()
