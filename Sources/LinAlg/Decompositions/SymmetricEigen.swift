@@ -9,7 +9,8 @@
 /// use of a second core there; see ``ElementwiseKernels/concurrently(_:_:)``); one GEMM
 /// gives `V = Q Z`, written straight into our row-major columns. With `syevd`'s scaling of
 /// matrices whose largest entry is near under- or overflow. At n = 256 in Double on two
-/// threads this takes 4.1 ms against 5.2 ms for the driver's order (`ormtr` after `stedc`).
+/// threads, medians of ten processes: 4.9 ms against 5.5 ms for the driver's order (`ormtr`
+/// after `stedc`); see Docs/LinAlg.md for the spread.
 /// Eigenvalues are accurate to about `ε ‖A‖` in absolute terms; an eigenvector's angular error
 /// is about `ε ‖A‖ / gap`, where `gap` is the distance to the nearest other eigenvalue.
 /// Each eigenvector's sign is arbitrary (LAPACK's choice).
