@@ -86,7 +86,7 @@ struct CayleyTests {
     }
 
     /// Beyond one 32 × 32 tile of the mirrored loops (n = 70: full, partial and diagonal
-    /// tiles): value and gradient agree with the composed form's.
+    /// tiles), and through the block inverse: value and gradient agree with the composed form's.
     func skewFormMatchesTheComposedOneAcrossTiles<S: TensorScalar>(_: S.Type) throws {
         let x = Tensor<S>.randomNormal([70, 70], seed: 21), b = Tensor<S>.randomNormal([70, 70], seed: 22)
         let w = Tensor<S>.randomNormal([70, 70], seed: 23)
@@ -102,7 +102,9 @@ struct CayleyTests {
         let q = try cayley(skewOfLowerTriangle: x, scale: 0.5, base: b)
         let lower = x.tril()
         let expected = try cayley(lower - lower.transposed(), scale: 0.5, base: b)
-        #expect(normwiseRelativeError(q, expected) <= 8 * S.ulpOfOne)
+        // Above order 32 the skew form inverts I − A/2 by blocks and the general one by LU:
+        // the same value up to the two algorithms' rounding.
+        #expect(normwiseRelativeError(q, expected) <= 2 * 70 * S.ulpOfOne)
     }
 
     @Test func skewFormMatchesTheComposedOneAcrossTiles() throws {

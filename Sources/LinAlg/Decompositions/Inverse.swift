@@ -52,15 +52,22 @@ func invertInPlace<Scalar: TensorScalar>(_ p: UnsafeMutablePointer<Scalar>, _ la
             if info == 0 {
                 info = Scalar.getri(n: Int32(n), a: m, lda: Int32(n), ipiv: piv.baseAddress!)
             }
-            if info > 0 {
-                throw LinAlgError(operation: operation, shape: shape, cause: .singular(pivot: Int(info) - 1),
-                                  batchIndex: layout.index(of: b))
-            }
-            if info < 0 {
-                throw LinAlgError(operation: operation, shape: shape,
-                                  cause: .lapack(routine: "getrf/getri", info: Int(info)),
-                                  batchIndex: layout.index(of: b))
-            }
+            try throwIfInversionFailed(info, layout, matrix: b, operation: operation, shape: shape)
         }
+    }
+}
+
+/// Throws the error that `getrf`/`getri`'s `info` for matrix `b` of the batch means: a zero
+/// pivot (`info > 0`) or a rejected argument (`info < 0`).
+@inlinable
+func throwIfInversionFailed(_ info: Int32, _ layout: MatrixBatch, matrix b: Int, operation: String, shape: [Int]) throws {
+    if info > 0 {
+        throw LinAlgError(operation: operation, shape: shape, cause: .singular(pivot: Int(info) - 1),
+                          batchIndex: layout.index(of: b))
+    }
+    if info < 0 {
+        throw LinAlgError(operation: operation, shape: shape,
+                          cause: .lapack(routine: "getrf/getri", info: Int(info)),
+                          batchIndex: layout.index(of: b))
     }
 }
