@@ -20,7 +20,7 @@ deps:
 # the thread sanitizer over the tests that read, train and decompose from several threads, in its
 # own build folder (gitignored), without the macro targets (CONSTRAINED_WITHOUT_MACROS, see
 # Package.swift): swift-syntax is built once, by the first run, not again under the sanitizer.
-TSAN_FILTER := CachingTests|CacheCornerCaseTests|TrainingTests|SymmetricEigenSideBySideTests
+TSAN_FILTER := CachingTests|CacheCornerCaseTests|TrainingTests|SymmetricEigenSideBySideTests|PooledGEMMTests
 
 test: deps
 	$(TEST_ENV) $(SWIFT) test

@@ -122,14 +122,14 @@ extension RNNCell {
             }
             x.withUnsafeBufferPointer { px in
                 input.withUnsafeBufferPointer { pw in
-                    Scalar.gemm(transA: false, transB: true, m: batch, n: hidden, k: inputSize, alpha: 1,
+                    PooledGEMM.gemm(transA: false, transB: true, m: batch, n: hidden, k: inputSize, alpha: 1,
                                 a: px.baseAddress!, lda: inputSize, b: pw.baseAddress!, ldb: inputSize,
                                 beta: 1, c: pz, ldc: hidden)
                 }
             }
             h.withUnsafeBufferPointer { ph in
                 recurrent.withUnsafeBufferPointer { pw in
-                    Scalar.gemm(transA: false, transB: true, m: batch, n: hidden, k: hidden, alpha: 1,
+                    PooledGEMM.gemm(transA: false, transB: true, m: batch, n: hidden, k: hidden, alpha: 1,
                                 a: ph.baseAddress!, lda: hidden, b: pw.baseAddress!, ldb: hidden,
                                 beta: 1, c: pz, ldc: hidden)
                 }
@@ -150,11 +150,35 @@ extension RNNCell {
         let x = inputs[0].detached(), h = inputs[1].detached()
         let input = inputs[2].detached(), recurrent = inputs[3].detached()
         return { dz, sums in
-            if tracked[0] { addMatmul(dz, transposed: false, input, transposed: false, into: &sums[0]) }
-            if tracked[1] { addMatmul(dz, transposed: false, recurrent, transposed: false, into: &sums[1]) }
-            if tracked[2] { addMatmul(dz, transposed: true, x, transposed: false, into: &sums[2]) }
-            if tracked[3] { addMatmul(dz, transposed: true, h, transposed: false, into: &sums[3]) }
+            if tracked[0] { pooledAddMatmul(dz, transposed: false, input, into: &sums[0]) }
+            if tracked[1] { pooledAddMatmul(dz, transposed: false, recurrent, into: &sums[1]) }
+            if tracked[2] { pooledAddMatmul(dz, transposed: true, x, into: &sums[2]) }
+            if tracked[3] { pooledAddMatmul(dz, transposed: true, h, into: &sums[3]) }
             if sumsBias && tracked.count == 5 && tracked[4] { add(columnSums(dz), into: &sums[4]) }
+        }
+    }
+
+    /// `sum ← sum + op(a) · b` (`sum` = `op(a) · b` when nil), with ``PooledGEMM``, as every
+    /// product of the cell: `addMatmul` and `matmul` would run on OpenBLAS's threads, whose
+    /// idle worker then competes with the pool for the rest of the step.
+    @inlinable
+    static func pooledAddMatmul(_ a: Tensor<Scalar>, transposed transA: Bool, _ b: Tensor<Scalar>,
+                                into sum: inout Tensor<Scalar>?) {
+        let m = transA ? a.shape[1] : a.shape[0], k = transA ? a.shape[0] : a.shape[1], n = b.shape[1]
+        precondition(b.shape[0] == k, "RNNCell: \(a.shape)\(transA ? "ᵀ" : "") · \(b.shape) do not multiply")
+        let beta: Scalar = sum == nil ? 0 : 1
+        if sum == nil { sum = Tensor<Scalar>(shape: [m, n]) { _ in } }
+        precondition(sum!.shape == [m, n], "RNNCell: the cotangent's shape \(sum!.shape) is not [\(m), \(n)]")
+        if m == 0 || n == 0 { return }
+        if k == 0 { if beta == 0 { sum = Tensor<Scalar>.zeros([m, n]) }; return }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                sum!.withUnsafeMutableBufferPointer { pc in
+                    PooledGEMM.gemm(transA: transA, transB: false, m: m, n: n, k: k, alpha: 1,
+                                    a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: n,
+                                    beta: beta, c: pc.baseAddress!, ldc: n)
+                }
+            }
         }
     }
 

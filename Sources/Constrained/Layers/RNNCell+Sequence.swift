@@ -42,7 +42,7 @@ extension RNNCell {
             }
             xs.withUnsafeBufferPointer { px in
                 input.withUnsafeBufferPointer { pw in
-                    Scalar.gemm(transA: false, transB: true, m: steps * batch, n: hidden, k: inputSize, alpha: 1,
+                    PooledGEMM.gemm(transA: false, transB: true, m: steps * batch, n: hidden, k: inputSize, alpha: 1,
                                 a: px.baseAddress!, lda: inputSize, b: pw.baseAddress!, ldb: inputSize,
                                 beta: 1, c: po, ldc: hidden)
                 }
@@ -52,11 +52,11 @@ extension RNNCell {
                 for t in 0..<steps {
                     let c = po + t * stepCount
                     if t > 0 {
-                        Scalar.gemm(transA: false, transB: true, m: batch, n: hidden, k: hidden, alpha: 1,
+                        PooledGEMM.gemm(transA: false, transB: true, m: batch, n: hidden, k: hidden, alpha: 1,
                                     a: c - stepCount, lda: hidden, b: w, ldb: hidden, beta: 1, c: c, ldc: hidden)
                     } else if let h0 {
                         h0.withUnsafeBufferPointer { ph in
-                            Scalar.gemm(transA: false, transB: true, m: batch, n: hidden, k: hidden, alpha: 1,
+                            PooledGEMM.gemm(transA: false, transB: true, m: batch, n: hidden, k: hidden, alpha: 1,
                                         a: ph.baseAddress!, lda: hidden, b: w, ldb: hidden, beta: 1, c: c, ldc: hidden)
                         }
                     }
@@ -188,13 +188,13 @@ extension RNNCell {
                         }
                         if t > 0 || wantH0 {
                             // δ_t W_rec: the cotangent of y_{t−1} through step t.
-                            Scalar.gemm(transA: false, transB: false, m: batch, n: hidden, k: hidden, alpha: 1,
+                            PooledGEMM.gemm(transA: false, transB: false, m: batch, n: hidden, k: hidden, alpha: 1,
                                         a: d, lda: hidden, b: pwRec, ldb: hidden, beta: 0, c: carry, ldc: hidden)
                         }
                     }
                     let rows = (end - start) * batch
                     if wantIn {
-                        Scalar.gemm(transA: true, transB: false, m: hidden, n: inputSize, k: rows, alpha: 1,
+                        PooledGEMM.gemm(transA: true, transB: false, m: hidden, n: inputSize, k: rows, alpha: 1,
                                     a: delta, lda: hidden, b: px + start * batch * inputSize, ldb: inputSize,
                                     beta: 1, c: qIn, ldc: inputSize)
                     }
@@ -202,12 +202,12 @@ extension RNNCell {
                         // Steps t ≥ 1 pair δ_t with y_{t−1}, contiguous in the outputs.
                         let first = Swift.max(start, 1)
                         if first < end {
-                            Scalar.gemm(transA: true, transB: false, m: hidden, n: hidden, k: (end - first) * batch,
+                            PooledGEMM.gemm(transA: true, transB: false, m: hidden, n: hidden, k: (end - first) * batch,
                                         alpha: 1, a: delta + (first - start) * stepCount, lda: hidden,
                                         b: py + (first - 1) * stepCount, ldb: hidden, beta: 1, c: qRec, ldc: hidden)
                         }
                         if start == 0, h0 != nil {
-                            Scalar.gemm(transA: true, transB: false, m: hidden, n: hidden, k: batch, alpha: 1,
+                            PooledGEMM.gemm(transA: true, transB: false, m: hidden, n: hidden, k: batch, alpha: 1,
                                         a: delta, lda: hidden, b: ph0, ldb: hidden, beta: 1, c: qRec, ldc: hidden)
                         }
                     }
@@ -218,7 +218,7 @@ extension RNNCell {
                         }
                     }
                     if wantX {
-                        Scalar.gemm(transA: false, transB: false, m: rows, n: inputSize, k: hidden, alpha: 1,
+                        PooledGEMM.gemm(transA: false, transB: false, m: rows, n: inputSize, k: hidden, alpha: 1,
                                     a: delta, lda: hidden, b: pwIn, ldb: inputSize, beta: 0,
                                     c: qX + start * batch * inputSize, ldc: inputSize)
                     }

@@ -1,6 +1,8 @@
 import CLAPACK
 import CVectorMath
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ElementwiseKernels {
     /// Runs `first` and `second` on two threads, each with single-threaded OpenBLAS, when the
@@ -41,23 +43,36 @@ extension ElementwiseKernels {
 
 /// OpenBLAS at one thread between `enter()` and `leave()`, nested and across threads: the first
 /// `enter()` saves the thread count, the last `leave()` restores it.
+///
+/// The count is guarded by a `pthread_mutex_t`, not `Synchronization.Mutex`: on Linux a
+/// contended `Mutex` is handed over inside the kernel (priority-inheritance futex), which the
+/// thread sanitizer cannot see, so it reported false races here when several product splits
+/// entered at once; it intercepts `pthread_mutex_lock`.
 enum OpenBLASSingleThreadedSection {
-    private static let state = Mutex<(depth: Int, saved: Int32)>((0, 1))
+    private nonisolated(unsafe) static let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        return mutex
+    }()
+    /// Sections entered and not yet left, and the count the first one saved; under `mutex`.
+    private nonisolated(unsafe) static var depth = 0
+    private nonisolated(unsafe) static var saved: Int32 = 1
 
     static func enter() {
-        state.withLock { state in
-            if state.depth == 0 {
-                state.saved = openblas_get_num_threads()
-                openblas_set_num_threads(1)
-            }
-            state.depth += 1
+        pthread_mutex_lock(mutex)
+        if depth == 0 {
+            saved = openblas_get_num_threads()
+            openblas_set_num_threads(1)
         }
+        depth += 1
+        pthread_mutex_unlock(mutex)
     }
 
     static func leave() {
-        state.withLock { state in
-            state.depth -= 1
-            if state.depth == 0 { openblas_set_num_threads(state.saved) }
-        }
+        pthread_mutex_lock(mutex)
+        depth -= 1
+        if depth == 0 { openblas_set_num_threads(saved) }
+        pthread_mutex_unlock(mutex)
     }
 }
